@@ -1,0 +1,277 @@
+//! Text analysis: how passage text and queries are cut into index terms.
+//!
+//! One analyzer serves the index, the query parser and the highlighter, so a word is always
+//! normalised the same way wherever it is seen. It splits on anything that is not a letter or
+//! digit, keeps apostrophes inside words (`Poland’s` with a straight or curly apostrophe is
+//! one word), drops the English possessive `'s`, keeps digit groups (`40,000`, `2.5`) whole,
+//! lower-cases, folds diacritics (`Wiesław` → `wieslaw`) and stems (`drones` → `drone`).
+//!
+//! ```
+//! use seedsearch::analyzer::terms;
+//! assert_eq!(terms("Poland’s drones over Gdańsk"), ["poland", "drone", "over", "gdansk"]);
+//! assert_eq!(terms("Poland's"), terms("Poland’s"));
+//! ```
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream,
+    Tokenizer,
+};
+
+/// Name under which the stemming analyzer is registered with tantivy.
+pub const STEMMED: &str = "seedsearch_en";
+
+/// Tokens longer than this (in bytes) are dropped: they are base64, hashes or garbage, and
+/// would bloat the term dictionary.
+const MAX_TOKEN_BYTES: usize = 64;
+
+/// The analyzer used for every full-text field: words, lower case, folded, stemmed.
+pub fn stemmed() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The same analysis without stemming: what a `prefix*` query is matched against, since a
+/// prefix is not a word and must not be stemmed.
+pub fn unstemmed() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The index terms of `text`, in order (a convenience for tests and the query parser).
+pub fn terms(text: &str) -> Vec<String> {
+    let mut analyzer = stemmed();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+/// Splits text into words the way readers of English news expect.
+///
+/// A word is a run of letters and digits. Inside a word an apostrophe (`'`, `’`, `ʼ`) is
+/// kept out of the term but does not split it (`don't` → `dont`), and a final `'s` is dropped
+/// (`NATO’s` → `nato`). A `,` or `.` between digits stays in the number (`40,000` → `40000`,
+/// `2.5` → `2.5`). Combining accents are skipped, so decomposed and precomposed letters give
+/// the same term. Terms are lower-cased here; folding and stemming are later filters.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+/// The token stream of [`WordTokenizer`].
+pub struct WordTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset of the next character to look at.
+    cursor: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
+        self.token.reset();
+        WordTokenStream {
+            text,
+            cursor: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Combining diacritical marks (U+0300..U+036F and the supplement ranges): part of the word
+/// they follow, but dropped from the term, as folding would drop them anyway.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '＇')
+}
+
+impl WordTokenStream<'_> {
+    fn char_at(&self, at: usize) -> Option<char> {
+        self.text.get(at..).and_then(|rest| rest.chars().next())
+    }
+
+    fn push_lower(&mut self, c: char) {
+        if c.is_ascii() {
+            self.token.text.push(c.to_ascii_lowercase());
+        } else {
+            self.token.text.extend(c.to_lowercase());
+        }
+    }
+}
+
+impl TokenStream for WordTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        let bytes = self.text.as_bytes();
+        // Find the start of the next word.
+        let start = loop {
+            if self.cursor >= bytes.len() {
+                return false;
+            }
+            let b = bytes[self.cursor];
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() {
+                    break self.cursor;
+                }
+                self.cursor += 1;
+                continue;
+            }
+            match self.char_at(self.cursor) {
+                Some(c) if is_word_char(c) => break self.cursor,
+                Some(c) => self.cursor += c.len_utf8(),
+                None => return false,
+            }
+        };
+        let mut end = start;
+        let mut last_was_digit = false;
+        while let Some(c) = self.char_at(end) {
+            if is_word_char(c) {
+                self.push_lower(c);
+                last_was_digit = c.is_ascii_digit();
+                end += c.len_utf8();
+            } else if is_combining_mark(c) {
+                end += c.len_utf8();
+            } else if is_apostrophe(c) {
+                let after = end + c.len_utf8();
+                match self.char_at(after) {
+                    Some(next) if is_word_char(next) => {
+                        let after_next = after + next.len_utf8();
+                        let possessive = matches!(next, 's' | 'S')
+                            && !self.char_at(after_next).is_some_and(is_word_char);
+                        if possessive {
+                            end = after_next;
+                            break;
+                        }
+                        end = after;
+                    }
+                    _ => break,
+                }
+            } else if (c == ',' || c == '.') && last_was_digit {
+                let after = end + 1;
+                match self.char_at(after) {
+                    Some(next) if next.is_ascii_digit() => {
+                        if c == '.' {
+                            self.token.text.push('.');
+                        }
+                        end = after;
+                    }
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        self.cursor = end;
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.token.position.wrapping_add(1);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(String, usize, usize)> {
+        let mut tokenizer = WordTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn splits_on_punctuation_and_dashes() {
+        let got: Vec<_> = words("continent-wide—war, U.S.-made F-35")
+            .into_iter()
+            .map(|w| w.0)
+            .collect();
+        assert_eq!(
+            got,
+            ["continent", "wide", "war", "u", "s", "made", "f", "35"]
+        );
+    }
+
+    #[test]
+    fn possessive_is_dropped_with_either_apostrophe() {
+        assert_eq!(terms("Poland's"), ["poland"]);
+        assert_eq!(terms("Poland’s"), ["poland"]);
+        assert_eq!(terms("NATO’s Article"), ["nato", "articl"]);
+    }
+
+    #[test]
+    fn apostrophe_inside_a_word_joins_it() {
+        assert_eq!(terms("don't"), ["dont"]);
+        assert_eq!(terms("O’Brien"), ["obrien"]);
+        // A quote mark at the edge of a word is punctuation.
+        assert_eq!(terms("'provocation'"), ["provoc"]);
+    }
+
+    #[test]
+    fn offsets_cover_the_original_word() {
+        let text = "Warsaw’s rare move";
+        let got = words(text);
+        assert_eq!(&text[got[0].1..got[0].2], "Warsaw’s");
+        assert_eq!(&text[got[1].1..got[1].2], "rare");
+    }
+
+    #[test]
+    fn numbers_keep_their_groups() {
+        assert_eq!(terms("40,000 troops"), ["40000", "troop"]);
+        assert_eq!(terms("2.5 per cent."), ["2.5", "per", "cent"]);
+        assert_eq!(terms("in 2001, then"), ["in", "2001", "then"]);
+    }
+
+    #[test]
+    fn diacritics_fold_both_ways() {
+        assert_eq!(terms("Wiesław"), terms("Wieslaw"));
+        assert_eq!(terms("Gdańsk"), terms("Gdansk"));
+        // Decomposed: n + combining acute accent.
+        assert_eq!(terms("Gdan\u{301}sk"), terms("Gdansk"));
+        assert_eq!(terms("Straße"), ["strass"]);
+    }
+
+    #[test]
+    fn stems_english() {
+        assert_eq!(terms("drones"), terms("drone"));
+        assert_eq!(terms("invoking"), terms("invoke"));
+    }
+
+    #[test]
+    fn overlong_tokens_are_dropped() {
+        let long = "x".repeat(200);
+        assert_eq!(terms(&format!("a {long} b")), ["a", "b"]);
+    }
+
+    #[test]
+    fn empty_and_punctuation_only_text_has_no_terms() {
+        assert!(terms("").is_empty());
+        assert!(terms(" — … ?!").is_empty());
+    }
+}

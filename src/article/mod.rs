@@ -1,0 +1,491 @@
+//! Article text → [`Article`]: title, front-matter metadata and numbered passages.
+//!
+//! Pure and infallible: it takes decoded text (no I/O, no file names) and always returns an
+//! article, recording anything odd it had to work around in [`Article::notes`]. Reading
+//! files, decoding and naming articles is [`crate::corpus`]'s job.
+//!
+//! ```
+//! use seedsearch::article::{parse, PassageKind};
+//! let article = parse("Drones over Poland\n\nWhat happened?\n\nDrones crossed the border.\n\nSign up\n");
+//! assert_eq!(article.title.as_deref(), Some("Drones over Poland"));
+//! let first = &article.passages[0];
+//! assert_eq!(first.text, "Drones crossed the border.");
+//! assert_eq!(first.section.as_deref(), Some("What happened?"));
+//! assert_eq!((first.line_start, first.line_end), (5, 5));
+//! assert_eq!(article.passages[1].kind, PassageKind::Boilerplate);
+//! ```
+
+mod boilerplate;
+mod sentences;
+
+use std::collections::{BTreeMap, HashSet};
+
+pub use sentences::MAX_PASSAGE_BYTES;
+
+/// One article as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// The front matter's `title`, else the first non-empty line. `None` for a file with no
+    /// text at all; the caller names such an article after its file.
+    pub title: Option<String>,
+    /// Front-matter keys other than `title`, lower-cased, in key order.
+    pub metadata: BTreeMap<String, String>,
+    /// Passages in reading order, numbered from 1.
+    pub passages: Vec<Passage>,
+    /// Things that were odd but could be worked around, as sentences for a warning.
+    pub notes: Vec<String>,
+}
+
+/// Whether a passage is part of the article's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PassageKind {
+    /// Reporting, quotes, captions: what searches return.
+    Content,
+    /// Newsletter prompts, buttons, bare URLs, image credits: indexed, but only returned
+    /// when asked for.
+    Boilerplate,
+}
+
+/// A paragraph-sized piece of an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// 1-based ordinal within the article.
+    pub number: u32,
+    /// The heading this passage falls under, if any.
+    pub section: Option<String>,
+    /// First line of the passage in the file, 1-based.
+    pub line_start: u32,
+    /// Last line of the passage in the file, 1-based, inclusive.
+    pub line_end: u32,
+    /// The passage text: its lines as in the file, without trailing white space.
+    pub text: String,
+    pub kind: PassageKind,
+}
+
+/// A line of the file: its 1-based number and its text without the line ending and
+/// trailing white space.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    number: u32,
+    text: &'a str,
+}
+
+/// How a stretch of lines reads, before sections and numbering are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnitKind {
+    Content,
+    Boilerplate,
+    /// A Markdown `#` heading: always a section heading.
+    MarkdownHeading,
+    /// A short stand-alone line that may be a heading, unless context says otherwise.
+    HeadingLike,
+}
+
+#[derive(Debug, Clone)]
+struct Unit<'a> {
+    lines: Vec<Line<'a>>,
+    kind: UnitKind,
+}
+
+impl Unit<'_> {
+    fn text(&self) -> String {
+        let mut text = String::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str(line.text);
+        }
+        text
+    }
+}
+
+/// Parses decoded article text. Never fails: odd input gives an odd article, not an error.
+pub fn parse(text: &str) -> Article {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = split_lines(text);
+    let mut notes = Vec::new();
+
+    let (mut metadata, body_from) = front_matter(&lines, &mut notes);
+    let fm_title = metadata.remove("title").filter(|t| !t.is_empty());
+
+    let mut rest = &lines[body_from..];
+    while rest.first().is_some_and(|l| l.text.is_empty()) {
+        rest = &rest[1..];
+    }
+    let mut title = fm_title.clone();
+    if let Some(first) = rest.first() {
+        let heading = markdown_heading(first.text);
+        let first_is_title = match &fm_title {
+            None => true,
+            Some(t) => heading.is_some() || same_text(first.text, t),
+        };
+        if first_is_title {
+            if fm_title.is_none() {
+                title = Some(heading.unwrap_or(first.text.trim()).to_string());
+            }
+            rest = &rest[1..];
+        }
+    }
+
+    let units = classify(rest);
+    let passages = number_passages(&units);
+    Article {
+        title,
+        metadata,
+        passages,
+        notes,
+    }
+}
+
+/// Splits on `\n`, `\r\n` or a lone `\r`, trimming trailing white space from each line.
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut lines = Vec::new();
+    let mut number = 0u32;
+    let mut rest = text;
+    loop {
+        number = number.saturating_add(1);
+        let (line, next) = match rest.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                (&rest[..i], Some(&rest[i + skip..]))
+            }
+            None => (rest, None),
+        };
+        lines.push(Line {
+            number,
+            text: line.trim_end(),
+        });
+        match next {
+            Some(n) if !n.is_empty() => rest = n,
+            _ => break,
+        }
+    }
+    lines
+}
+
+/// Reads a `---` front-matter block at the very top, returning its keys and the index of
+/// the first line after it (0 when there is none).
+fn front_matter(lines: &[Line<'_>], notes: &mut Vec<String>) -> (BTreeMap<String, String>, usize) {
+    let mut meta = BTreeMap::new();
+    if lines.first().map(|l| l.text.trim_start()) != Some("---") {
+        return (meta, 0);
+    }
+    // Front matter is short; a `---` much further down is a Markdown rule, not its end.
+    let close = lines
+        .iter()
+        .enumerate()
+        .skip(1)
+        .take(200)
+        .find(|(_, l)| l.text == "---" || l.text == "...")
+        .map(|(i, _)| i);
+    let Some(close) = close else {
+        notes.push("its front matter (`---` on line 1) is never closed; read as text".into());
+        return (meta, 0);
+    };
+    let mut current: Option<String> = None;
+    for line in &lines[1..close] {
+        let raw = line.text;
+        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+            continue;
+        }
+        let item = raw.trim_start().strip_prefix("- ");
+        if let (Some(item), Some(key)) = (item, current.as_ref()) {
+            if raw.starts_with([' ', '\t', '-']) {
+                let value = meta.entry(key.clone()).or_insert_with(String::new);
+                if !value.is_empty() {
+                    value.push_str(", ");
+                }
+                value.push_str(unquote(item.trim()));
+                continue;
+            }
+        }
+        match raw.split_once(':') {
+            Some((key, value)) if is_front_matter_key(key) => {
+                let key = key.trim().to_lowercase();
+                let value = value.trim();
+                let value = value
+                    .strip_prefix('[')
+                    .and_then(|v| v.strip_suffix(']'))
+                    .map(|list| {
+                        list.split(',')
+                            .map(|v| unquote(v.trim()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_else(|| unquote(value).to_string());
+                meta.insert(key.clone(), value);
+                current = Some(key);
+            }
+            _ => notes.push(format!(
+                "front matter line {} is not `key: value`; ignored",
+                line.number
+            )),
+        }
+    }
+    (meta, close + 1)
+}
+
+fn is_front_matter_key(key: &str) -> bool {
+    let key = key.trim();
+    !key.is_empty()
+        && !key.starts_with([' ', '\t'])
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = value
+            .strip_prefix(quote)
+            .and_then(|v| v.strip_suffix(quote))
+        {
+            return inner;
+        }
+    }
+    value
+}
+
+/// The text of a Markdown ATX heading (`## What next?` → `What next?`).
+fn markdown_heading(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start();
+    let hashes = trimmed.len() - trimmed.trim_start_matches('#').len();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &trimmed[hashes..];
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let text = rest.trim().trim_end_matches('#').trim_end();
+    (!text.is_empty()).then_some(text)
+}
+
+fn same_text(a: &str, b: &str) -> bool {
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    squash(a) == squash(b)
+}
+
+/// Groups body lines into blocks (split on blank lines, or one per line when the body has
+/// no blank line at all) and classifies each.
+fn classify<'a>(body: &[Line<'a>]) -> Vec<Unit<'a>> {
+    let mut blocks: Vec<Vec<Line<'a>>> = Vec::new();
+    let first = body.iter().position(|l| !l.text.is_empty());
+    let last = body.iter().rposition(|l| !l.text.is_empty());
+    let body = match (first, last) {
+        (Some(first), Some(last)) => &body[first..=last],
+        _ => &[][..],
+    };
+    let has_blank_between = body.iter().any(|l| l.text.is_empty());
+    if has_blank_between {
+        let mut current = Vec::new();
+        for line in body {
+            if line.text.is_empty() {
+                if !current.is_empty() {
+                    blocks.push(std::mem::take(&mut current));
+                }
+            } else {
+                current.push(*line);
+            }
+        }
+        if !current.is_empty() {
+            blocks.push(current);
+        }
+    } else {
+        blocks.extend(body.iter().filter(|l| !l.text.is_empty()).map(|l| vec![*l]));
+    }
+
+    let mut units = Vec::new();
+    for block in blocks {
+        split_block(block, &mut units);
+    }
+    apply_context(&mut units);
+    units
+}
+
+/// Cuts Markdown headings and boilerplate lines out of a block, then classifies what is
+/// left.
+fn split_block<'a>(block: Vec<Line<'a>>, units: &mut Vec<Unit<'a>>) {
+    let mut run: Vec<Line<'a>> = Vec::new();
+    let mut run_is_boilerplate = false;
+    let flush = |run: &mut Vec<Line<'a>>, boiler: bool, units: &mut Vec<Unit<'a>>| {
+        if run.is_empty() {
+            return;
+        }
+        let lines = std::mem::take(run);
+        let kind = if boiler {
+            UnitKind::Boilerplate
+        } else {
+            classify_block(&lines)
+        };
+        units.push(Unit { lines, kind });
+    };
+    for line in block {
+        if let Some(heading) = markdown_heading(line.text) {
+            flush(&mut run, run_is_boilerplate, units);
+            units.push(Unit {
+                lines: vec![Line {
+                    number: line.number,
+                    text: heading,
+                }],
+                kind: UnitKind::MarkdownHeading,
+            });
+            continue;
+        }
+        let boiler = boilerplate::is_boilerplate_line(line.text);
+        if boiler != run_is_boilerplate && !run.is_empty() {
+            flush(&mut run, run_is_boilerplate, units);
+        }
+        run_is_boilerplate = boiler;
+        run.push(line);
+    }
+    flush(&mut run, run_is_boilerplate, units);
+}
+
+fn classify_block(lines: &[Line<'_>]) -> UnitKind {
+    let text = lines
+        .iter()
+        .map(|l| l.text.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if boilerplate::is_promo_block(&text) {
+        UnitKind::Boilerplate
+    } else if lines.len() == 1 && is_heading_like(&text) {
+        UnitKind::HeadingLike
+    } else {
+        UnitKind::Content
+    }
+}
+
+/// Words a heading does not end with, though a broken-off sentence does.
+const DANGLING_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "for", "as", "and", "or", "but", "in", "on", "at", "with", "by",
+    "from", "that", "which", "who", "is", "was", "were", "be", "has", "had", "have", "its",
+    "their", "his", "her", "our", "my", "your",
+];
+
+/// A short stand-alone line that reads as a sub-heading: a question (`What next?`), a label
+/// ending in a colon, or a short phrase with no sentence punctuation.
+fn is_heading_like(line: &str) -> bool {
+    let line = line.trim();
+    let chars = line.chars().count();
+    let words = line.split_whitespace().count();
+    if chars == 0 || chars > 100 || words > 14 {
+        return false;
+    }
+    if line.starts_with(['-', '*', '•', '–', '—', '(', '[', '>']) {
+        return false;
+    }
+    let Some(first) = line.chars().find(|c| c.is_alphanumeric()) else {
+        return false;
+    };
+    if !(first.is_uppercase() || first.is_ascii_digit()) {
+        return false;
+    }
+    // One sentence at most: "Mr Smith said. Then ..." is not a heading.
+    if line.contains(". ") || line.contains("? ") || line.contains("! ") {
+        return false;
+    }
+    // A line cut off mid-sentence ("... secured qualification for") is no heading.
+    let last_word = line
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or_default()
+        .to_lowercase();
+    if DANGLING_WORDS.contains(&last_word.as_str()) {
+        return false;
+    }
+    let last = line.chars().last().unwrap_or(' ');
+    match last {
+        '?' | ':' => true,
+        c if c.is_alphanumeric() || c == ')' => {
+            words <= 10 && !line.contains(',') && !line.contains(';')
+        }
+        _ => false,
+    }
+}
+
+/// Context rules, applied until nothing changes: a short reader-addressed block next to
+/// boilerplate is part of the promotion, and a heading-like line right before boilerplate
+/// is its label. A heading-like line with nothing after it is plain content.
+fn apply_context(units: &mut [Unit<'_>]) {
+    loop {
+        let mut changed = false;
+        for i in 0..units.len() {
+            let next_is_boiler = units
+                .get(i + 1)
+                .is_some_and(|u| u.kind == UnitKind::Boilerplate);
+            let prev_is_boiler = i > 0 && units[i - 1].kind == UnitKind::Boilerplate;
+            let kind = units[i].kind;
+            let new_kind = match kind {
+                UnitKind::Content
+                    if (next_is_boiler || prev_is_boiler)
+                        && boilerplate::could_be_promo(&units[i].text()) =>
+                {
+                    UnitKind::Boilerplate
+                }
+                UnitKind::HeadingLike if next_is_boiler => UnitKind::Boilerplate,
+                _ => kind,
+            };
+            if new_kind != kind {
+                units[i].kind = new_kind;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // A "heading" that ends the article (a sign-off, a byline) heads nothing.
+    let last_heading_like = units
+        .iter()
+        .rposition(|u| u.kind != UnitKind::HeadingLike && u.kind != UnitKind::MarkdownHeading);
+    for (i, unit) in units.iter_mut().enumerate() {
+        let trailing = last_heading_like.is_none_or(|last| i > last);
+        if unit.kind == UnitKind::HeadingLike && trailing {
+            unit.kind = UnitKind::Content;
+        }
+    }
+}
+
+/// Turns classified units into numbered passages: headings set the section, long blocks
+/// are split, and a block that repeats earlier text exactly is dropped.
+fn number_passages(units: &[Unit<'_>]) -> Vec<Passage> {
+    let mut passages = Vec::new();
+    let mut section: Option<String> = None;
+    let mut seen: HashSet<String> = HashSet::new();
+    for unit in units {
+        let kind = match unit.kind {
+            UnitKind::MarkdownHeading | UnitKind::HeadingLike => {
+                section = Some(unit.text().trim().to_string());
+                continue;
+            }
+            UnitKind::Content => PassageKind::Content,
+            UnitKind::Boilerplate => PassageKind::Boilerplate,
+        };
+        let text = unit.text();
+        let key = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !seen.insert(key) {
+            continue;
+        }
+        let first_line = unit.lines[0].number;
+        for range in sentences::split(&text, MAX_PASSAGE_BYTES) {
+            let newlines_before = text[..range.start].matches('\n').count() as u32;
+            let newlines_within = text[range.clone()].matches('\n').count() as u32;
+            let line_start = first_line + newlines_before;
+            passages.push(Passage {
+                number: passages.len() as u32 + 1,
+                section: section.clone(),
+                line_start,
+                line_end: line_start + newlines_within,
+                text: text[range].to_string(),
+                kind,
+            });
+        }
+    }
+    passages
+}
+
+#[cfg(test)]
+mod tests;
