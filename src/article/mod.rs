@@ -138,30 +138,40 @@ pub fn parse(text: &str) -> Article {
     }
 }
 
-/// Splits on `\n`, `\r\n` or a lone `\r`, trimming trailing white space from each line.
-fn split_lines(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
-    let mut number = 0u32;
-    let mut rest = text;
-    loop {
-        number = number.saturating_add(1);
-        let (line, next) = match rest.find(['\n', '\r']) {
+/// The lines of `text`, split on `\n`, `\r\n` or a lone `\r`, without their endings. A final
+/// line ending does not start another line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\n', '\r']) {
             Some(i) => {
-                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
-                (&rest[..i], Some(&rest[i + skip..]))
+                let skip = if current[i..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                let next = &current[i + skip..];
+                rest = (!next.is_empty()).then_some(next);
+                Some(&current[..i])
             }
-            None => (rest, None),
-        };
-        lines.push(Line {
-            number,
-            text: line.trim_end(),
-        });
-        match next {
-            Some(n) if !n.is_empty() => rest = n,
-            _ => break,
+            None => {
+                rest = None;
+                Some(current)
+            }
         }
-    }
-    lines
+    })
+}
+
+/// Numbers the lines of `text` from 1, trimming trailing white space from each.
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    lines(text)
+        .zip(1u32..)
+        .map(|(text, number)| Line {
+            number,
+            text: text.trim_end(),
+        })
+        .collect()
 }
 
 /// Reads a `---` front-matter block at the very top, returning its keys and the index of

@@ -299,7 +299,7 @@ fn passages_never_overlap_and_their_lines_hold_their_text() {
     let a = parse(SEED);
     let mut last_end = 0;
     for p in &a.passages {
-        assert!(p.line_start > last_end || p.line_start == last_end, "{p:?}");
+        assert!(p.line_start >= last_end, "{p:?}");
         assert!(p.line_start <= p.line_end);
         last_end = p.line_end;
         let span = lines[p.line_start as usize - 1..p.line_end as usize].join("\n");
@@ -424,4 +424,13 @@ fn seed_content_counts() {
     );
     let last = content.last().map(|p| p.text.as_str()).unwrap_or_default();
     assert!(last.starts_with("Rafi Schwartz has worked"));
+}
+
+#[test]
+fn lines_split_on_every_kind_of_line_ending() {
+    let got: Vec<_> = lines("a\r\nb\nc\rd\n").collect();
+    assert_eq!(got, ["a", "b", "c", "d"]);
+    let got: Vec<_> = lines("a\n\nb").collect();
+    assert_eq!(got, ["a", "", "b"]);
+    assert_eq!(lines("").count(), 1);
 }

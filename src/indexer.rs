@@ -1,0 +1,880 @@
+//! Brings the index in line with the seeds folder, in one atomic commit.
+//!
+//! A sync walks the folder, compares each file with its manifest record (size and
+//! modification time first, then the content hash), and turns the differences into a plan:
+//! articles to write and articles to delete. Articles are keyed by content, so identical
+//! files share one set of passages that lists all their paths. The plan is applied with a
+//! single tantivy commit that also names the new manifest, so a crash at any point leaves
+//! the previous state intact.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{anyhow, Context, Result};
+use serde::Serialize;
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::article::{self, Article, PassageKind};
+use crate::corpus::{self, ContentHash, Encoding, Load, Problem, SeedFile};
+use crate::manifest::{FileRecord, FileState, Manifest};
+use crate::schema::Fields;
+use crate::store::{self, Payload, Store};
+
+/// Files changed this recently before the previous scan are hashed again even if their size
+/// and modification time match: a write in the same clock tick as the scan would otherwise
+/// go unnoticed (git calls these "racily clean").
+const RACY_WINDOW_NS: i64 = 2_000_000_000;
+
+/// Decoded text kept in memory between hashing and indexing; above this, files are read a
+/// second time instead (from the page cache) to keep peak memory flat on big folders.
+const KEEP_TEXT_BYTES: usize = 64 << 20;
+
+/// Indexing memory per writer thread: large enough that a 100 MB folder makes a handful
+/// of segments, small enough to keep the whole build's peak memory modest.
+const HEAP_PER_THREAD: usize = 48 << 20;
+
+/// How to sync.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Start over: every article is re-read and re-indexed.
+    pub rebuild: bool,
+    /// If another process is updating the index, wait for it instead of failing.
+    pub wait: bool,
+}
+
+/// Receives progress while articles are being indexed.
+pub trait Progress: Sync {
+    /// Indexing of `total` articles begins.
+    fn start(&self, _total: u64) {}
+    /// One more article is done.
+    fn advance(&self) {}
+    /// Indexing is over (committed or not).
+    fn finish(&self) {}
+}
+
+/// Progress that goes nowhere.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// What a sync did.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// Files indexed for the first time.
+    pub added: usize,
+    /// Files whose content changed.
+    pub updated: usize,
+    /// Files that were indexed and are gone (deleted, or now unreadable).
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Files seen but not indexed (empty, binary, unreadable).
+    pub skipped: usize,
+    /// After the sync: indexed files, distinct articles, and their passages.
+    pub files: u64,
+    pub articles: u64,
+    pub passages: u64,
+    /// Passages written by this sync.
+    pub passages_written: u64,
+    /// Whether anything was committed (false when nothing had changed).
+    pub committed: bool,
+    #[serde(skip)]
+    pub elapsed: Duration,
+    pub seeds: PathBuf,
+    /// The seeds folder the index was built from before, when it was another one.
+    pub previous_seeds: Option<PathBuf>,
+    pub warnings: Vec<Problem>,
+}
+
+/// Syncs the index in `index_dir` with the seeds folder `seeds`.
+///
+/// # Errors
+/// When the seeds folder cannot be read, the index folder is not usable (foreign, of an
+/// incompatible version, not writable), another process holds the index, or the commit
+/// fails. Problems with single files are not errors: they are in [`Report::warnings`].
+pub fn sync(
+    index_dir: &Path,
+    seeds: &Path,
+    options: Options,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    let started = Instant::now();
+    let given = seeds;
+    let seeds = std::path::absolute(seeds).with_context(|| {
+        format!(
+            "cannot resolve the seeds folder {}",
+            crate::display_path(seeds)
+        )
+    })?;
+    // Check the folder before creating an index for it.
+    corpus::check_root(given)?;
+    let store = Store::open_or_create(index_dir, options.rebuild)?;
+    loop {
+        let scanned_ms = now_ms();
+        let listing = corpus::walk(given)?;
+        let payload = store.payload()?;
+        let old = if options.rebuild {
+            Manifest::default()
+        } else {
+            store.manifest(&payload)?
+        };
+        let mut plan = plan(&listing.files, &old, &payload, options.rebuild);
+        plan.warnings.splice(0..0, listing.problems);
+        let same_seeds = payload.seeds == seeds;
+        let dirs_same = payload.dirs == listing.dirs;
+        let nothing_to_do = plan.writes.is_empty()
+            && plan.deletes.is_empty()
+            && plan.records == old.files
+            && same_seeds
+            && dirs_same
+            && payload.generation > 0
+            && !options.rebuild;
+        let mut report = plan.report(&seeds);
+        if !same_seeds && payload.generation > 0 {
+            report.previous_seeds = Some(payload.seeds.clone());
+        }
+        if nothing_to_do {
+            report.files = payload.files;
+            report.articles = payload.articles;
+            report.passages = payload.passages;
+            report.elapsed = started.elapsed();
+            return Ok(report);
+        }
+
+        let bytes: u64 = plan.writes.iter().map(|job| job.bytes).sum();
+        let writer = acquire_writer(&store, options.wait, bytes)?;
+        // Another process may have committed while we were planning: plan again.
+        if store.payload()?.generation != payload.generation {
+            drop(writer);
+            continue;
+        }
+        if options.rebuild {
+            writer.delete_all_documents()?;
+        }
+        let outcome = apply(&store, &writer, plan, progress)?;
+        report.passages_written = outcome.passages_written;
+        report.warnings.extend(outcome.warnings);
+        let manifest = Manifest {
+            files: outcome.records,
+        };
+        let (files, articles, passages) = totals(&manifest);
+        let generation = payload.generation + 1;
+        store.write_manifest(generation, &manifest)?;
+        let new_payload = Payload {
+            generation,
+            seeds: seeds.clone(),
+            scanned_ms,
+            dirs: listing.dirs,
+            files,
+            articles,
+            passages,
+        };
+        commit(writer, &new_payload).with_context(|| {
+            format!(
+                "cannot commit to the index in {}",
+                crate::display_path(index_dir)
+            )
+        })?;
+        store.remove_stale_manifests(generation);
+        report.files = files;
+        report.articles = articles;
+        report.passages = passages;
+        report.committed = true;
+        report.elapsed = started.elapsed();
+        return Ok(report);
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Below this much text, one indexing thread is as fast and makes a single segment.
+const ONE_THREAD_BYTES: u64 = 4 << 20;
+
+fn acquire_writer(store: &Store, wait: bool, bytes: u64) -> Result<IndexWriter<TantivyDocument>> {
+    let threads = if bytes < ONE_THREAD_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 4)
+    };
+    loop {
+        match store
+            .index
+            .writer_with_num_threads(threads, threads * HEAP_PER_THREAD)
+        {
+            Ok(writer) => return Ok(writer),
+            Err(err @ tantivy::TantivyError::LockFailure(..)) => {
+                if !wait {
+                    return Err(store::busy_error(&store.dir).context(err));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(err) => {
+                return Err(anyhow!(err)).with_context(|| {
+                    format!(
+                        "cannot open the index in {} for writing",
+                        crate::display_path(&store.dir)
+                    )
+                })
+            }
+        }
+    }
+}
+
+fn commit(mut writer: IndexWriter<TantivyDocument>, payload: &Payload) -> Result<()> {
+    let json = serde_json::to_string(payload)?;
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&json);
+    prepared.commit()?;
+    // Let merges triggered by this commit finish rather than abandoning them at exit.
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+fn totals(manifest: &Manifest) -> (u64, u64, u64) {
+    let mut files = 0;
+    let mut articles: HashMap<ContentHash, u32> = HashMap::new();
+    for (_, record, hash) in manifest.indexed() {
+        files += 1;
+        if let FileState::Indexed { passages, .. } = &record.state {
+            articles.insert(hash, *passages);
+        }
+    }
+    let passages = articles.values().map(|&p| u64::from(p)).sum();
+    (files, articles.len() as u64, passages)
+}
+
+/// One article to (re)write: its content hash and every file that holds it.
+struct Job {
+    hash: ContentHash,
+    /// `(doc_id, rel)` sorted by doc_id.
+    files: Vec<(String, String)>,
+    paths: Vec<PathBuf>,
+    /// Size of the file, for sizing the writer.
+    bytes: u64,
+    /// The decoded text, when it was kept from hashing.
+    text: Option<String>,
+}
+
+/// The differences between the folder and the index.
+struct Plan {
+    /// Every file's new record; those of rewritten articles get their title and passage
+    /// count once parsed.
+    records: BTreeMap<String, FileRecord>,
+    writes: Vec<Job>,
+    deletes: Vec<ContentHash>,
+    added: usize,
+    updated: usize,
+    removed: usize,
+    unchanged: usize,
+    skipped: usize,
+    warnings: Vec<Problem>,
+}
+
+impl Plan {
+    fn report(&self, seeds: &Path) -> Report {
+        Report {
+            added: self.added,
+            updated: self.updated,
+            removed: self.removed,
+            unchanged: self.unchanged,
+            skipped: self.skipped,
+            seeds: seeds.to_path_buf(),
+            warnings: self.warnings.clone(),
+            ..Report::default()
+        }
+    }
+}
+
+/// A file's state after looking at it.
+enum Seen {
+    /// Unchanged since the manifest: its old record stands.
+    Known(FileRecord),
+    Text {
+        hash: ContentHash,
+        text: Option<String>,
+    },
+    Skipped(String),
+}
+
+fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) -> Plan {
+    let racy_from = i64::try_from(payload.scanned_ms)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1_000_000)
+        .saturating_sub(RACY_WINDOW_NS);
+    let mut warnings = Vec::new();
+
+    // 1. Decide which files must be read, and read them in parallel.
+    let needs_read = |f: &SeedFile| match old.files.get(&f.rel) {
+        Some(r) => {
+            rebuild || r.size != f.size || r.mtime_ns != f.mtime_ns || f.mtime_ns >= racy_from
+        }
+        None => true,
+    };
+    let to_read: Vec<&SeedFile> = files.iter().filter(|f| needs_read(f)).collect();
+    let kept = AtomicUsize::new(0);
+    let loaded = parallel_map(&to_read, |f| {
+        let result = corpus::load(&f.path);
+        let size = match &result {
+            Ok(Load::Text(t)) => t.text.len(),
+            _ => 0,
+        };
+        let keep = kept.fetch_add(size, Ordering::Relaxed) + size <= KEEP_TEXT_BYTES;
+        (result, keep)
+    });
+    let mut seen: HashMap<&str, Seen> = HashMap::with_capacity(files.len());
+    for (file, (result, keep)) in to_read.iter().zip(loaded) {
+        let state = match result {
+            Ok(Load::Text(loaded)) => {
+                match loaded.encoding {
+                    Encoding::Windows1252 => warnings.push(problem(
+                        file,
+                        "is not valid UTF-8; read as Windows-1252 (Latin-1)",
+                    )),
+                    Encoding::Utf16 => {}
+                    Encoding::Utf8 => {}
+                }
+                Seen::Text {
+                    hash: loaded.hash,
+                    text: keep.then_some(loaded.text),
+                }
+            }
+            Ok(Load::Skip(reason)) => Seen::Skipped(reason),
+            Err(err) => Seen::Skipped(format!("cannot read it ({err}); skipped")),
+        };
+        seen.insert(file.rel.as_str(), state);
+    }
+    for file in files {
+        if !seen.contains_key(file.rel.as_str()) {
+            if let Some(record) = old.files.get(&file.rel) {
+                seen.insert(file.rel.as_str(), Seen::Known(record.clone()));
+            }
+        }
+    }
+
+    // 2. Name the articles: doc_id is the path without its extension, unless two files
+    // differ only by extension.
+    let mut stems: HashMap<&str, usize> = HashMap::new();
+    for file in files {
+        if is_indexable(seen.get(file.rel.as_str())) {
+            *stems.entry(stem(&file.rel)).or_default() += 1;
+        }
+    }
+    let doc_id = |rel: &str| -> String {
+        if stems.get(stem(rel)).copied().unwrap_or(0) > 1 {
+            rel.to_string()
+        } else {
+            stem(rel).to_string()
+        }
+    };
+
+    // 3. Group files by content, old and new.
+    let mut old_groups: HashMap<ContentHash, Vec<(String, String)>> = HashMap::new();
+    let mut old_info: HashMap<ContentHash, (String, u32)> = HashMap::new();
+    for (rel, record, hash) in old.indexed() {
+        if let FileState::Indexed {
+            doc_id,
+            title,
+            passages,
+            ..
+        } = &record.state
+        {
+            old_groups
+                .entry(hash)
+                .or_default()
+                .push((doc_id.clone(), rel.to_string()));
+            old_info.insert(hash, (title.clone(), *passages));
+        }
+    }
+    let mut new_groups: BTreeMap<ContentHash, Job> = BTreeMap::new();
+    let mut records = BTreeMap::new();
+    let (mut added, mut updated, mut removed, mut unchanged, mut skipped) = (0, 0, 0, 0, 0);
+    let mut collisions: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for file in files {
+        let Some(state) = seen.remove(file.rel.as_str()) else {
+            continue;
+        };
+        let old_hash = match old.files.get(&file.rel).map(|r| &r.state) {
+            Some(FileState::Indexed { hash, .. }) => Some(*hash),
+            _ => None,
+        };
+        let (hash, text) = match state {
+            Seen::Known(record) => match record.state {
+                FileState::Indexed { hash, .. } => (hash, None),
+                FileState::Skipped { reason } => {
+                    skipped += 1;
+                    warnings.push(problem(file, &reason));
+                    records.insert(
+                        file.rel.clone(),
+                        record_for(file, FileState::Skipped { reason }),
+                    );
+                    continue;
+                }
+            },
+            Seen::Text { hash, text } => (hash, text),
+            Seen::Skipped(reason) => {
+                skipped += 1;
+                if old_hash.is_some() {
+                    removed += 1;
+                }
+                warnings.push(problem(file, &reason));
+                records.insert(
+                    file.rel.clone(),
+                    record_for(file, FileState::Skipped { reason }),
+                );
+                continue;
+            }
+        };
+        match old_hash {
+            None => added += 1,
+            Some(h) if h == hash => unchanged += 1,
+            Some(_) => updated += 1,
+        }
+        let id = doc_id(&file.rel);
+        if id != stem(&file.rel) {
+            collisions
+                .entry(stem(&file.rel))
+                .or_default()
+                .push(&file.rel);
+        }
+        let job = new_groups.entry(hash).or_insert_with(|| Job {
+            hash,
+            files: Vec::new(),
+            paths: Vec::new(),
+            bytes: file.size,
+            text: None,
+        });
+        job.files.push((id.clone(), file.rel.clone()));
+        job.paths.push(file.path.clone());
+        if job.text.is_none() {
+            job.text = text;
+        }
+        let (title, passages) = old_info.get(&hash).cloned().unwrap_or_default();
+        records.insert(
+            file.rel.clone(),
+            record_for(
+                file,
+                FileState::Indexed {
+                    hash,
+                    doc_id: id,
+                    title,
+                    passages,
+                },
+            ),
+        );
+    }
+    for (stem, rels) in collisions {
+        warnings.push(Problem {
+            path: rels.join(", "),
+            message: format!(
+                "these files share the name `{stem}` apart from the extension; their doc_ids keep the extension"
+            ),
+        });
+    }
+    for (rel, record) in &old.files {
+        let gone = !records.contains_key(rel);
+        if gone && matches!(record.state, FileState::Indexed { .. }) {
+            removed += 1;
+        }
+    }
+
+    // 4. Articles whose set of files changed are rewritten; articles with no file left go.
+    let deletes = old_groups
+        .keys()
+        .filter(|h| !new_groups.contains_key(h))
+        .copied()
+        .collect();
+    let mut writes = Vec::new();
+    for (hash, mut job) in new_groups {
+        job.files.sort();
+        let same = old_groups.get_mut(&hash).is_some_and(|old| {
+            old.sort();
+            *old == job.files
+        });
+        if rebuild || !same {
+            writes.push(job);
+        }
+    }
+
+    Plan {
+        records,
+        writes,
+        deletes,
+        added,
+        updated,
+        removed,
+        unchanged,
+        skipped,
+        warnings,
+    }
+}
+
+fn is_indexable(seen: Option<&Seen>) -> bool {
+    match seen {
+        Some(Seen::Known(record)) => matches!(record.state, FileState::Indexed { .. }),
+        Some(Seen::Text { .. }) => true,
+        Some(Seen::Skipped(_)) | None => false,
+    }
+}
+
+fn stem(rel: &str) -> &str {
+    let name_start = rel.rfind('/').map_or(0, |i| i + 1);
+    match rel[name_start..].rfind('.') {
+        Some(dot) if dot > 0 => &rel[..name_start + dot],
+        _ => rel,
+    }
+}
+
+fn record_for(file: &SeedFile, state: FileState) -> FileRecord {
+    FileRecord {
+        size: file.size,
+        mtime_ns: file.mtime_ns,
+        state,
+    }
+}
+
+fn problem(file: &SeedFile, message: &str) -> Problem {
+    Problem {
+        path: crate::display_path(&file.path),
+        message: message.to_string(),
+    }
+}
+
+/// What applying a plan produced.
+struct Outcome {
+    records: BTreeMap<String, FileRecord>,
+    passages_written: u64,
+    warnings: Vec<Problem>,
+}
+
+/// Deletes and writes the plan's articles through `writer` (without committing).
+fn apply(
+    store: &Store,
+    writer: &IndexWriter<TantivyDocument>,
+    plan: Plan,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
+    let fields = store.fields;
+    let key_term = |hash: ContentHash| Term::from_field_text(fields.key, &hash.to_string());
+    for hash in &plan.deletes {
+        writer.delete_term(key_term(*hash));
+    }
+    for job in &plan.writes {
+        writer.delete_term(key_term(job.hash));
+    }
+    progress.start(plan.writes.len() as u64);
+    let failed = AtomicBool::new(false);
+    let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let results = parallel_map(&plan.writes, |job| {
+        if failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let result = write_article(&fields, writer, job);
+        progress.advance();
+        match result {
+            Ok(written) => Some(written),
+            Err(err) => {
+                failed.store(true, Ordering::Relaxed);
+                if let Ok(mut slot) = first_error.lock() {
+                    slot.get_or_insert(err);
+                }
+                None
+            }
+        }
+    });
+    progress.finish();
+    if let Some(err) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(err);
+    }
+
+    let mut records = plan.records;
+    let mut warnings = Vec::new();
+    let mut passages_written = 0;
+    for (job, result) in plan.writes.iter().zip(results) {
+        let Some(written) = result else { continue };
+        match written {
+            Written::Indexed {
+                title,
+                passages,
+                notes,
+            } => {
+                passages_written += u64::from(passages);
+                for note in notes {
+                    warnings.push(Problem {
+                        path: crate::display_path(&job.paths[0]),
+                        message: note,
+                    });
+                }
+                for (_, rel) in &job.files {
+                    if let Some(FileRecord {
+                        state:
+                            FileState::Indexed {
+                                title: t,
+                                passages: p,
+                                ..
+                            },
+                        ..
+                    }) = records.get_mut(rel)
+                    {
+                        t.clone_from(&title);
+                        *p = passages;
+                    }
+                }
+            }
+            Written::Changed => {
+                for (_, rel) in &job.files {
+                    records.remove(rel);
+                }
+                warnings.push(Problem {
+                    path: crate::display_path(&job.paths[0]),
+                    message: "changed while it was being indexed; the next `seedsearch index` will pick it up"
+                        .into(),
+                });
+            }
+        }
+    }
+    Ok(Outcome {
+        records,
+        passages_written,
+        warnings,
+    })
+}
+
+enum Written {
+    Indexed {
+        title: String,
+        passages: u32,
+        notes: Vec<String>,
+    },
+    /// No file of the article still had the content that was planned.
+    Changed,
+}
+
+fn write_article(
+    fields: &Fields,
+    writer: &IndexWriter<TantivyDocument>,
+    job: &Job,
+) -> Result<Written> {
+    let text = match &job.text {
+        Some(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
+        None => job.paths.iter().find_map(|path| match corpus::load(path) {
+            Ok(Load::Text(loaded)) if loaded.hash == job.hash => {
+                Some(std::borrow::Cow::Owned(loaded.text))
+            }
+            _ => None,
+        }),
+    };
+    let Some(text) = text else {
+        return Ok(Written::Changed);
+    };
+    let article = article::parse(&text);
+    let title = article
+        .title
+        .clone()
+        .unwrap_or_else(|| fallback_title(&job.files[0].1));
+    let mut notes = article.notes.clone();
+    for doc in passage_docs(fields, job, &article, &title, &mut notes) {
+        writer
+            .add_document(doc)
+            .map_err(|err| anyhow!(err).context("the indexing threads stopped"))?;
+    }
+    Ok(Written::Indexed {
+        title,
+        passages: article.passages.len() as u32,
+        notes,
+    })
+}
+
+fn fallback_title(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    stem(name).to_string()
+}
+
+/// Hash of a passage's text with case, punctuation and spacing folded away: the same
+/// paragraph in two articles gets the same value.
+pub fn passage_hash(text: &str) -> u64 {
+    let mut norm = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !norm.is_empty() {
+            norm.push(' ');
+        }
+        norm.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    xxh3_64(norm.as_bytes())
+}
+
+/// Parses a front-matter date: `YYYY-MM-DD` or RFC 3339.
+pub fn parse_date(value: &str) -> Option<DateTime> {
+    use tantivy::time::format_description::well_known::Rfc3339;
+    use tantivy::time::{Date, Month, OffsetDateTime};
+    let value = value.trim();
+    if let Ok(dt) = OffsetDateTime::parse(value, &Rfc3339) {
+        return Some(DateTime::from_utc(dt));
+    }
+    let day = value.get(..10)?;
+    let mut parts = day.split('-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let dom: u8 = parts.next()?.parse().ok()?;
+    let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, dom).ok()?;
+    let rest = &value[10..];
+    if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
+        return None;
+    }
+    Some(DateTime::from_utc(date.midnight().assume_utc()))
+}
+
+fn passage_docs(
+    fields: &Fields,
+    job: &Job,
+    article: &Article,
+    title: &str,
+    notes: &mut Vec<String>,
+) -> Vec<TantivyDocument> {
+    let key = job.hash.to_string();
+    let meta_json = if article.metadata.is_empty() {
+        None
+    } else {
+        serde_json::to_string(&article.metadata).ok()
+    };
+    let date = article
+        .metadata
+        .get("date")
+        .and_then(|value| {
+            let parsed = parse_date(value);
+            if parsed.is_none() {
+                notes.push(format!(
+                    "its front-matter date `{value}` is not a date (use YYYY-MM-DD); the article cannot be filtered by date"
+                ));
+            }
+            parsed
+        });
+    let mut collections: Vec<&str> = job
+        .files
+        .iter()
+        .filter_map(|(_, rel)| rel.split_once('/').map(|(dir, _)| dir))
+        .collect();
+    collections.dedup();
+
+    let mut base = TantivyDocument::default();
+    base.add_text(fields.key, &key);
+    for (doc_id, rel) in &job.files {
+        base.add_text(fields.doc, doc_id);
+        base.add_text(fields.path, rel);
+    }
+    for collection in collections {
+        base.add_text(fields.collection, collection);
+    }
+    base.add_text(fields.title, title);
+    if let Some(meta) = &meta_json {
+        base.add_text(fields.meta, meta);
+    }
+    if let Some(author) = article.metadata.get("author") {
+        base.add_text(fields.author, author);
+    }
+    if let Some(source) = article.metadata.get("source") {
+        base.add_text(fields.source, source);
+    }
+    if let Some(date) = date {
+        base.add_date(fields.date, date);
+    }
+
+    article
+        .passages
+        .iter()
+        .map(|passage| {
+            let mut doc = base.clone();
+            if let Some(section) = &passage.section {
+                doc.add_text(fields.section, section);
+            }
+            doc.add_text(fields.text, &passage.text);
+            doc.add_u64(fields.passage, u64::from(passage.number));
+            doc.add_u64(fields.line_start, u64::from(passage.line_start));
+            doc.add_u64(fields.line_end, u64::from(passage.line_end));
+            doc.add_u64(
+                fields.boilerplate,
+                u64::from(passage.kind == PassageKind::Boilerplate),
+            );
+            doc.add_u64(fields.phash, passage_hash(&passage.text));
+            doc
+        })
+        .collect()
+}
+
+/// Maps `f` over `items` on all cores, keeping the order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let result = f(item);
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_drop_only_the_extension_of_the_file_name() {
+        assert_eq!(stem("sport/001.txt"), "sport/001");
+        assert_eq!(stem("a.b/c"), "a.b/c");
+        assert_eq!(stem("x.y.md"), "x.y");
+    }
+
+    #[test]
+    fn passage_hash_folds_case_punctuation_and_spacing() {
+        assert_eq!(
+            passage_hash("Sign up for our newsletter!"),
+            passage_hash("sign  up for our\nnewsletter")
+        );
+        assert_ne!(passage_hash("Sign up"), passage_hash("Sign in"));
+    }
+
+    #[test]
+    fn dates_parse_or_are_refused() {
+        let day = parse_date("2025-09-11").unwrap();
+        assert_eq!(day.into_timestamp_secs(), 1_757_548_800);
+        assert!(parse_date("2025-09-11T10:00:00Z").is_some());
+        assert!(parse_date("2025-09-11 10:00").is_some());
+        for bad in ["2025-13-45", "yesterday", "2025-02-30", "20250911", ""] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn parallel_map_keeps_order() {
+        let items: Vec<u32> = (0..1000).collect();
+        let doubled = parallel_map(&items, |x| x * 2);
+        assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,94 @@
+//! What the index knows about the seeds folder: one record per file, saved beside the index
+//! and committed with it.
+//!
+//! The manifest is what makes re-indexing incremental: a file whose size and modification
+//! time match its record is not read again, and one whose content hash matches is not
+//! re-indexed. It is written to a new file for every commit and named in tantivy's commit
+//! payload (see [`crate::store`]), so the index and its manifest always change together.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::ContentHash;
+
+/// Every file of the seeds folder the last sync saw, by path relative to the folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub files: BTreeMap<String, FileRecord>,
+}
+
+/// One file as last seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub size: u64,
+    pub mtime_ns: i64,
+    #[serde(flatten)]
+    pub state: FileState,
+}
+
+/// Whether the file is in the index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum FileState {
+    Indexed {
+        hash: ContentHash,
+        doc_id: String,
+        title: String,
+        /// Passages of the article, boilerplate included.
+        passages: u32,
+    },
+    /// Seen but not indexed (empty, binary, unreadable); the reason is repeated as a warning
+    /// on every sync until the file is fixed or removed.
+    Skipped { reason: String },
+}
+
+impl Manifest {
+    /// The records of indexed files, with their content hash.
+    pub fn indexed(&self) -> impl Iterator<Item = (&str, &FileRecord, ContentHash)> {
+        self.files
+            .iter()
+            .filter_map(|(rel, record)| match &record.state {
+                FileState::Indexed { hash, .. } => Some((rel.as_str(), record, *hash)),
+                FileState::Skipped { .. } => None,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_json() {
+        let mut manifest = Manifest::default();
+        manifest.files.insert(
+            "a/b.txt".into(),
+            FileRecord {
+                size: 10,
+                mtime_ns: 1_700_000_000_000_000_000,
+                state: FileState::Indexed {
+                    hash: ContentHash(42),
+                    doc_id: "a/b".into(),
+                    title: "Title".into(),
+                    passages: 3,
+                },
+            },
+        );
+        manifest.files.insert(
+            "c.txt".into(),
+            FileRecord {
+                size: 0,
+                mtime_ns: 5,
+                state: FileState::Skipped {
+                    reason: "empty file; skipped".into(),
+                },
+            },
+        );
+        let json = serde_json::to_string(&manifest).unwrap();
+        assert!(json.contains(r#""state":"indexed""#), "{json}");
+        let back: Manifest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, manifest);
+        assert_eq!(back.indexed().count(), 1);
+    }
+}

@@ -1,0 +1,183 @@
+//! Text output for people: one block per hit.
+//!
+//! ```text
+//! seeds/000_21cba5c501be05a2.txt:15  passage 6 · score 7.31
+//!   What led to Poland invoking NATO’s Article 4 and where could it lead? › What did the commentators say?
+//!   The drone incursion into Polish airspace has “thrust NATO’s collective defense …
+//! ```
+//!
+//! The first line is `path:line` (ready for `$EDITOR +line path`), the second the headline
+//! and section, the third the snippet with matches highlighted. Colour only when asked
+//! for by the resolved configuration.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::indexer::Report;
+use crate::search::{Hit, Results};
+
+struct Palette {
+    path: Style,
+    line: Style,
+    dim: Style,
+    title: Style,
+    section: Style,
+    matched: Style,
+}
+
+impl Palette {
+    fn new(color: bool) -> Palette {
+        if !color {
+            let plain = Style::new();
+            return Palette {
+                path: plain,
+                line: plain,
+                dim: plain,
+                title: plain,
+                section: plain,
+                matched: plain,
+            };
+        }
+        Palette {
+            path: Style::new().fg_color(Some(AnsiColor::Magenta.into())),
+            line: Style::new().fg_color(Some(AnsiColor::Green.into())),
+            dim: Style::new().dimmed(),
+            title: Style::new().bold(),
+            section: Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+            matched: Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+        }
+    }
+}
+
+/// Writes the hits of `results` as readable blocks separated by blank lines.
+///
+/// # Errors
+/// On write errors (a closed pipe included).
+pub fn results(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> {
+    let p = Palette::new(color);
+    for (i, hit) in results.hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        hit_block(out, hit, &p)?;
+    }
+    Ok(())
+}
+
+fn hit_block(out: &mut dyn Write, hit: &Hit, p: &Palette) -> io::Result<()> {
+    let (path, line, dim) = (p.path, p.line, p.dim);
+    write!(
+        out,
+        "{path}{}{path:#}:{line}{}{line:#}",
+        hit.path, hit.line_start
+    )?;
+    let mut details = vec![format!("passage {}", hit.passage)];
+    if hit.line_end > hit.line_start {
+        details.push(format!("lines {}-{}", hit.line_start, hit.line_end));
+    }
+    details.push(format!("score {:.2}", hit.score));
+    if hit.boilerplate {
+        details.push("boilerplate".into());
+    }
+    writeln!(out, "  {dim}{}{dim:#}", details.join(" · "))?;
+    write!(out, "  ")?;
+    highlighted(out, &hit.title, &hit.title_highlights, p.title, p)?;
+    if let Some(section) = &hit.section {
+        let s = p.section;
+        write!(out, " {dim}›{dim:#} {s}{section}{s:#}")?;
+    }
+    writeln!(out)?;
+    write!(out, "  ")?;
+    highlighted(out, &hit.snippet, &hit.highlights, Style::new(), p)?;
+    writeln!(out)?;
+    if !hit.also_in.is_empty() {
+        let others: Vec<&str> = hit.also_in.iter().map(|s| s.path.as_str()).collect();
+        writeln!(out, "  {dim}also in: {}{dim:#}", others.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Writes `text` in `base` style with the character ranges `marks` in the match style.
+fn highlighted(
+    out: &mut dyn Write,
+    text: &str,
+    marks: &[[usize; 2]],
+    base: Style,
+    p: &Palette,
+) -> io::Result<()> {
+    let m = p.matched;
+    let mut marks = marks.iter().peekable();
+    let mut open = false;
+    write!(out, "{base}")?;
+    let mut buf = [0u8; 4];
+    for (i, c) in text.chars().enumerate() {
+        if open && marks.peek().is_some_and(|[_, end]| *end == i) {
+            write!(out, "{m:#}{base}")?;
+            open = false;
+            marks.next();
+        }
+        if !open && marks.peek().is_some_and(|[start, _]| *start == i) {
+            write!(out, "{base:#}{m}")?;
+            open = true;
+        }
+        out.write_all(c.encode_utf8(&mut buf).as_bytes())?;
+    }
+    if open {
+        write!(out, "{m:#}")?;
+    }
+    write!(out, "{base:#}")
+}
+
+/// The one-line summary of an index run, for stderr.
+pub fn report_summary(report: &Report, seeds_shown: &str) -> String {
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![format!(
+        "{} added, {} updated, {} removed, {} unchanged",
+        report.added, report.updated, report.removed, report.unchanged
+    )];
+    if report.skipped > 0 {
+        parts.push(format!("{} skipped", report.skipped));
+    }
+    let totals = format!(
+        "{}, {}, {}",
+        plural(report.files, "file", "files"),
+        plural(report.articles, "article", "articles"),
+        plural(report.passages, "passage", "passages")
+    );
+    let warnings = report.warnings.len() as u64;
+    let mut line = format!("{seeds_shown}: {} · {totals}", parts.join(", "));
+    if warnings > 0 {
+        line.push_str(&format!(" · {}", plural(warnings, "warning", "warnings")));
+    }
+    line.push_str(&format!(" · {:.2} s", report.elapsed.as_secs_f64()));
+    if !report.committed {
+        line.push_str(" (index already up to date)");
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_wrap_the_marked_characters() {
+        let p = Palette::new(true);
+        let mut out = Vec::new();
+        highlighted(&mut out, "añb drone", &[[4, 9]], Style::new(), &p).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        let m = p.matched;
+        assert!(s.contains(&format!("{m}drone{m:#}")), "{s:?}");
+        let mut plain = Vec::new();
+        highlighted(
+            &mut plain,
+            "añb drone",
+            &[[4, 9]],
+            Style::new(),
+            &Palette::new(false),
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(plain).unwrap(), "añb drone");
+    }
+}

@@ -1,0 +1,778 @@
+//! The query language: text typed by a user → a small syntax tree.
+//!
+//! Plain words are optional and ranked (a passage need not contain all of them); `"a
+//! phrase"` (straight or curly quotes) must appear as written; `+word` and `-word` require
+//! and exclude; `AND` makes the words on both sides required, `OR` is the default, and `NOT`
+//! excludes the next word or group; `(...)` groups; `word*` matches words starting with
+//! `word`; `word^2` weighs a word double; `title:`, `section:`, `text:` and `doc:` (and the
+//! metadata fields) restrict a word, phrase or group to one field.
+//!
+//! Ordinary sentences are valid queries: punctuation other than the syntax above is left to
+//! the analyzer, and a colon after a word that is not a field name is punctuation (with a
+//! warning). Only really malformed input — an unclosed quote or parenthesis — is an error.
+//!
+//! ```
+//! use seedsearch::query::{parse, Node, Occur};
+//! let q = parse("Is NATO's Article 4 a prelude to war?").unwrap();
+//! assert_eq!(q.clauses.len(), 8);
+//! assert!(q.clauses.iter().all(|c| c.occur == Occur::Should));
+//! let q = parse("+drone -Belarus \"Article 4\"").unwrap();
+//! assert_eq!(q.clauses[0].occur, Occur::Must);
+//! assert_eq!(q.clauses[1].occur, Occur::MustNot);
+//! assert!(matches!(q.clauses[2].node, Node::Phrase { .. }));
+//! ```
+
+use std::fmt;
+
+/// Fields a user can name in a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldName {
+    Title,
+    Section,
+    Text,
+    Doc,
+    Collection,
+    Author,
+    Source,
+    Date,
+}
+
+impl FieldName {
+    pub const ALL: [FieldName; 8] = [
+        FieldName::Title,
+        FieldName::Section,
+        FieldName::Text,
+        FieldName::Doc,
+        FieldName::Collection,
+        FieldName::Author,
+        FieldName::Source,
+        FieldName::Date,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldName::Title => "title",
+            FieldName::Section => "section",
+            FieldName::Text => "text",
+            FieldName::Doc => "doc",
+            FieldName::Collection => "collection",
+            FieldName::Author => "author",
+            FieldName::Source => "source",
+            FieldName::Date => "date",
+        }
+    }
+
+    fn parse(name: &str) -> Option<FieldName> {
+        FieldName::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+}
+
+/// How a clause takes part in matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occur {
+    /// Optional; adds to the score when present.
+    Should,
+    /// Required.
+    Must,
+    /// Excluded.
+    MustNot,
+}
+
+/// One end of a range (`date:>=2025-09-01`, `date:[a TO b]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bound {
+    Included(String),
+    Excluded(String),
+    Unbounded,
+}
+
+/// What a clause matches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A bare word (it may analyse into several terms, as `F-35` does).
+    Word {
+        field: Option<FieldName>,
+        text: String,
+    },
+    /// Quoted words that must appear in this order.
+    Phrase {
+        field: Option<FieldName>,
+        text: String,
+    },
+    /// Words starting with `text`.
+    Prefix {
+        field: Option<FieldName>,
+        text: String,
+    },
+    /// `field:[lower TO upper]` or `field:>=value` and friends.
+    Range {
+        field: FieldName,
+        lower: Bound,
+        upper: Bound,
+    },
+    /// Parenthesised clauses.
+    Group(Vec<Clause>),
+}
+
+/// A node with its occurrence and optional weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    pub occur: Occur,
+    pub node: Node,
+    pub boost: Option<f32>,
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub clauses: Vec<Clause>,
+    /// Things the parser worked around, as sentences for the user.
+    pub warnings: Vec<String>,
+}
+
+/// A query that cannot be run, with the column (1-based, in characters) where the problem
+/// is, when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    pub message: String,
+    pub column: Option<usize>,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.column {
+            Some(col) => write!(f, "{} (column {col})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// Deepest nesting of parentheses accepted (deeper input is surely not typed by a person,
+/// and recursion must stay bounded).
+const MAX_DEPTH: usize = 32;
+
+/// Parses a query.
+///
+/// # Errors
+/// For an empty query, an unclosed quote or parenthesis, a stray `)`, a field name with
+/// nothing after it, or nesting deeper than 32 levels.
+pub fn parse(input: &str) -> Result<Query, QueryError> {
+    let mut parser = Parser {
+        chars: input.chars().collect(),
+        pos: 0,
+        warnings: Vec::new(),
+    };
+    let clauses = parser.sequence(0, None, None)?;
+    if clauses.is_empty() {
+        return Err(QueryError {
+            message: if input.trim().is_empty() {
+                "the query is empty".into()
+            } else {
+                "the query has no words to search for".into()
+            },
+            column: None,
+        });
+    }
+    Ok(Query {
+        clauses,
+        warnings: parser.warnings,
+    })
+}
+
+struct Parser {
+    chars: Vec<char>,
+    pos: usize,
+    warnings: Vec<String>,
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+fn is_open_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '„' | '”')
+}
+
+fn is_close_quote(c: char) -> bool {
+    matches!(c, '"' | '”' | '“')
+}
+
+/// Characters that end a bare word.
+fn ends_word(c: char) -> bool {
+    is_space(c) || matches!(c, '(' | ')') || is_open_quote(c)
+}
+
+impl Parser {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, offset: usize) -> Option<char> {
+        self.chars.get(self.pos + offset).copied()
+    }
+
+    fn column(&self) -> usize {
+        self.pos + 1
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(is_space) {
+            self.pos += 1;
+        }
+    }
+
+    fn error(&self, message: impl Into<String>, column: usize) -> QueryError {
+        QueryError {
+            message: message.into(),
+            column: Some(column),
+        }
+    }
+
+    /// Whether the upper-case operator `op` stands here as a word of its own.
+    fn at_operator(&self, op: &str) -> bool {
+        let n = op.chars().count();
+        op.chars()
+            .enumerate()
+            .all(|(i, c)| self.peek_at(i) == Some(c))
+            && self.peek_at(n).is_none_or(ends_word)
+    }
+
+    /// Parses clauses until the end of input, or until `)` when `open` gives the column of
+    /// the `(` being closed.
+    fn sequence(
+        &mut self,
+        depth: usize,
+        open: Option<usize>,
+        field: Option<FieldName>,
+    ) -> Result<Vec<Clause>, QueryError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error(
+                format!("parentheses are nested more than {MAX_DEPTH} deep"),
+                self.column(),
+            ));
+        }
+        let mut clauses: Vec<Clause> = Vec::new();
+        let mut and_pending = false;
+        let mut not_pending = false;
+        loop {
+            self.skip_space();
+            let Some(c) = self.peek() else {
+                if let Some(col) = open {
+                    return Err(self.error("this `(` is never closed", col));
+                }
+                break;
+            };
+            if c == ')' {
+                if open.is_some() {
+                    self.pos += 1;
+                    break;
+                }
+                return Err(self.error("this `)` has no matching `(`", self.column()));
+            }
+            if self.at_operator("AND") {
+                self.pos += 3;
+                if let Some(last) = clauses.last_mut() {
+                    if last.occur == Occur::Should {
+                        last.occur = Occur::Must;
+                    }
+                }
+                and_pending = true;
+                continue;
+            }
+            if self.at_operator("OR") {
+                self.pos += 2;
+                continue;
+            }
+            if self.at_operator("NOT") {
+                self.pos += 3;
+                not_pending = true;
+                continue;
+            }
+            let mut occur = Occur::Should;
+            if matches!(c, '+' | '-') {
+                self.pos += 1;
+                match self.peek() {
+                    Some(next) if !is_space(next) && next != ')' => {
+                        occur = if c == '+' {
+                            Occur::Must
+                        } else {
+                            Occur::MustNot
+                        };
+                    }
+                    // A lone `-` or `+` is punctuation ("drones - again").
+                    _ => continue,
+                }
+            }
+            if not_pending {
+                occur = Occur::MustNot;
+            } else if and_pending && occur == Occur::Should {
+                occur = Occur::Must;
+            }
+            not_pending = false;
+            and_pending = false;
+            if let Some((node, boost)) = self.atom(depth, field)? {
+                clauses.push(Clause { occur, node, boost });
+            }
+        }
+        Ok(clauses)
+    }
+
+    /// One word, phrase, group or fielded clause, with its `^boost`.
+    fn atom(
+        &mut self,
+        depth: usize,
+        field: Option<FieldName>,
+    ) -> Result<Option<(Node, Option<f32>)>, QueryError> {
+        let Some(c) = self.peek() else {
+            return Ok(None);
+        };
+        if c == '(' {
+            let col = self.column();
+            self.pos += 1;
+            let clauses = self.sequence(depth + 1, Some(col), field)?;
+            let boost = self.boost();
+            return Ok((!clauses.is_empty()).then_some((Node::Group(clauses), boost)));
+        }
+        if is_open_quote(c) {
+            let text = self.phrase()?;
+            let boost = self.boost();
+            return Ok(Some((Node::Phrase { field, text }, boost)));
+        }
+        let start = self.pos;
+        while self.peek().is_some_and(|c| !ends_word(c)) {
+            self.pos += 1;
+        }
+        let word: String = self.chars[start..self.pos].iter().collect();
+        if let Some((name, rest)) = word.split_once(':') {
+            if let Some(named) = FieldName::parse(name) {
+                return self.fielded(named, rest, start, depth);
+            }
+            let looks_like_field = name.chars().next().is_some_and(char::is_alphabetic)
+                && name.chars().all(char::is_alphanumeric)
+                && !rest.starts_with('/');
+            if looks_like_field && field.is_none() {
+                let known: Vec<_> = FieldName::ALL.iter().map(|f| f.as_str()).collect();
+                self.warnings.push(format!(
+                    "`{name}:` is not a field (fields: {}); searched as words",
+                    known.join(", ")
+                ));
+                // Two words, not a phrase: `Update: drones` and `titel:drones` alike.
+                let words: Vec<Clause> = [name, rest]
+                    .into_iter()
+                    .filter_map(|w| word_node(None, w))
+                    .map(|node| Clause {
+                        occur: Occur::Should,
+                        node,
+                        boost: None,
+                    })
+                    .collect();
+                return Ok((!words.is_empty()).then_some((Node::Group(words), None)));
+            }
+        }
+        let (word, boost) = split_boost(&word);
+        Ok(word_node(field, word).map(|node| (node, boost)))
+    }
+
+    /// The part after `field:`, which the word reader has consumed up to `rest`.
+    fn fielded(
+        &mut self,
+        field: FieldName,
+        rest: &str,
+        start: usize,
+        depth: usize,
+    ) -> Result<Option<(Node, Option<f32>)>, QueryError> {
+        let name_end = start + field.as_str().chars().count() + 1;
+        if rest.is_empty() {
+            // `title:"..."` or `title:(...)` or `date:[a TO b]`: back up to right after the colon.
+            self.pos = name_end;
+            return match self.peek() {
+                Some(c) if is_open_quote(c) || c == '(' => self.atom(depth, Some(field)),
+                _ => Err(self.error(
+                    format!(
+                        "`{}:` needs a word, a \"phrase\" or a (group) after it",
+                        field.as_str()
+                    ),
+                    start + 1,
+                )),
+            };
+        }
+        if rest.starts_with(['[', '{']) {
+            self.pos = name_end;
+            return self.range(field).map(|node| Some((node, None)));
+        }
+        for (op, inclusive) in [(">=", true), ("<=", true), (">", false), ("<", false)] {
+            if let Some(value) = rest.strip_prefix(op) {
+                if value.is_empty() {
+                    return Err(self.error(
+                        format!("`{}:{op}` needs a value after it", field.as_str()),
+                        start + 1,
+                    ));
+                }
+                let bound = if inclusive {
+                    Bound::Included(value.to_string())
+                } else {
+                    Bound::Excluded(value.to_string())
+                };
+                let (lower, upper) = if op.starts_with('>') {
+                    (bound, Bound::Unbounded)
+                } else {
+                    (Bound::Unbounded, bound)
+                };
+                return Ok(Some((
+                    Node::Range {
+                        field,
+                        lower,
+                        upper,
+                    },
+                    None,
+                )));
+            }
+        }
+        let (word, boost) = split_boost(rest);
+        Ok(word_node(Some(field), word).map(|node| (node, boost)))
+    }
+
+    /// `[lower TO upper]`, `{lower TO upper}` or a mix; `*` for an open end.
+    fn range(&mut self, field: FieldName) -> Result<Node, QueryError> {
+        let open_col = self.column();
+        let inclusive_low = self.peek() == Some('[');
+        self.pos += 1;
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c != ']' && c != '}') {
+            self.pos += 1;
+        }
+        let Some(close) = self.peek() else {
+            return Err(self.error("this range is never closed with `]` or `}`", open_col));
+        };
+        let inside: String = self.chars[start..self.pos].iter().collect();
+        self.pos += 1;
+        let inclusive_high = close == ']';
+        let parts: Vec<&str> = inside.split_whitespace().collect();
+        let [low, "TO", high] = parts[..] else {
+            return Err(self.error(
+                format!(
+                    "a range is written `{}:[FROM TO UNTIL]` (`*` for an open end)",
+                    field.as_str()
+                ),
+                open_col,
+            ));
+        };
+        let bound = |value: &str, inclusive: bool| match value {
+            "*" => Bound::Unbounded,
+            v if inclusive => Bound::Included(v.to_string()),
+            v => Bound::Excluded(v.to_string()),
+        };
+        Ok(Node::Range {
+            field,
+            lower: bound(low, inclusive_low),
+            upper: bound(high, inclusive_high),
+        })
+    }
+
+    /// A quoted phrase, starting at the opening quote.
+    fn phrase(&mut self) -> Result<String, QueryError> {
+        let open_col = self.column();
+        self.pos += 1;
+        let start = self.pos;
+        while self.peek().is_some_and(|c| !is_close_quote(c)) {
+            self.pos += 1;
+        }
+        if self.peek().is_none() {
+            return Err(self.error("this quote is never closed", open_col));
+        }
+        let text: String = self.chars[start..self.pos].iter().collect();
+        self.pos += 1;
+        Ok(text)
+    }
+
+    /// A `^number` right after a phrase or group.
+    fn boost(&mut self) -> Option<f32> {
+        if self.peek() != Some('^') {
+            return None;
+        }
+        let start = self.pos + 1;
+        let mut end = start;
+        while self
+            .chars
+            .get(end)
+            .is_some_and(|c| c.is_ascii_digit() || *c == '.')
+        {
+            end += 1;
+        }
+        let number: String = self.chars[start..end].iter().collect();
+        let boost = number.parse::<f32>().ok().filter(|b| b.is_finite())?;
+        self.pos = end;
+        Some(boost)
+    }
+}
+
+/// Splits `word^2` into `word` and 2.0.
+fn split_boost(word: &str) -> (&str, Option<f32>) {
+    if let Some((base, number)) = word.rsplit_once('^') {
+        if !base.is_empty() {
+            if let Ok(boost) = number.parse::<f32>() {
+                if boost.is_finite() && boost >= 0.0 {
+                    return (base, Some(boost));
+                }
+            }
+        }
+    }
+    (word, None)
+}
+
+fn word_node(field: Option<FieldName>, word: &str) -> Option<Node> {
+    if word.is_empty() {
+        return None;
+    }
+    if let Some(prefix) = word.strip_suffix('*') {
+        let prefix = prefix.trim_end_matches('*');
+        if prefix.chars().any(char::is_alphanumeric) {
+            return Some(Node::Prefix {
+                field,
+                text: prefix.to_string(),
+            });
+        }
+    }
+    Some(Node::Word {
+        field,
+        text: word.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(q: &Query) -> Vec<(Occur, String)> {
+        q.clauses
+            .iter()
+            .map(|c| match &c.node {
+                Node::Word { text, .. } | Node::Phrase { text, .. } | Node::Prefix { text, .. } => {
+                    (c.occur, text.clone())
+                }
+                other => (c.occur, format!("{other:?}")),
+            })
+            .collect()
+    }
+
+    fn err(input: &str) -> QueryError {
+        parse(input).expect_err(input)
+    }
+
+    #[test]
+    fn plain_words_are_optional() {
+        let q = parse("drone incursion").unwrap();
+        assert_eq!(
+            words(&q),
+            [
+                (Occur::Should, "drone".into()),
+                (Occur::Should, "incursion".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_with_punctuation_are_fine() {
+        let q = parse("Is NATO's Article 4 a prelude to war?").unwrap();
+        assert_eq!(q.clauses.len(), 8);
+        assert!(q.warnings.is_empty());
+        assert!(parse("What next? (and why) -- nobody knows!").is_ok());
+        assert!(parse("Poland’s “huge number of Russian drones”").is_ok());
+    }
+
+    #[test]
+    fn must_and_must_not_modifiers() {
+        let q = parse("+drone -belarus poland").unwrap();
+        assert_eq!(
+            words(&q),
+            [
+                (Occur::Must, "drone".into()),
+                (Occur::MustNot, "belarus".into()),
+                (Occur::Should, "poland".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn lone_operators_are_punctuation() {
+        let q = parse("drones - poland + nato").unwrap();
+        assert_eq!(q.clauses.len(), 3);
+        assert!(q.clauses.iter().all(|c| c.occur == Occur::Should));
+    }
+
+    #[test]
+    fn and_or_not() {
+        let q = parse("drone AND poland").unwrap();
+        assert!(q.clauses.iter().all(|c| c.occur == Occur::Must));
+        let q = parse("drone OR poland").unwrap();
+        assert!(q.clauses.iter().all(|c| c.occur == Occur::Should));
+        let q = parse("drone NOT belarus").unwrap();
+        assert_eq!(q.clauses[1].occur, Occur::MustNot);
+        let q = parse("drone AND NOT belarus").unwrap();
+        assert_eq!(
+            (q.clauses[0].occur, q.clauses[1].occur),
+            (Occur::Must, Occur::MustNot)
+        );
+        // Lower-case words are words.
+        let q = parse("drones and poland").unwrap();
+        assert_eq!(q.clauses.len(), 3);
+    }
+
+    #[test]
+    fn phrases_with_straight_and_curly_quotes() {
+        for input in ["\"drone incursion\"", "“drone incursion”"] {
+            let q = parse(input).unwrap();
+            assert_eq!(
+                q.clauses[0].node,
+                Node::Phrase {
+                    field: None,
+                    text: "drone incursion".into()
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn prefixes() {
+        let q = parse("dron*").unwrap();
+        assert_eq!(
+            q.clauses[0].node,
+            Node::Prefix {
+                field: None,
+                text: "dron".into()
+            }
+        );
+        // A lone star is not a prefix query.
+        assert!(matches!(
+            parse("* x").unwrap().clauses[0].node,
+            Node::Word { .. }
+        ));
+    }
+
+    #[test]
+    fn fields() {
+        let q = parse("title:drone section:\"what next\" doc:sport/001 text:(a OR b)").unwrap();
+        assert_eq!(
+            q.clauses[0].node,
+            Node::Word {
+                field: Some(FieldName::Title),
+                text: "drone".into()
+            }
+        );
+        assert_eq!(
+            q.clauses[1].node,
+            Node::Phrase {
+                field: Some(FieldName::Section),
+                text: "what next".into()
+            }
+        );
+        assert_eq!(
+            q.clauses[2].node,
+            Node::Word {
+                field: Some(FieldName::Doc),
+                text: "sport/001".into()
+            }
+        );
+        let Node::Group(inner) = &q.clauses[3].node else {
+            panic!()
+        };
+        assert!(inner.iter().all(|c| matches!(
+            c.node,
+            Node::Word {
+                field: Some(FieldName::Text),
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn unknown_fields_are_words_with_a_warning() {
+        let q = parse("titel:drone").unwrap();
+        let Node::Group(words) = &q.clauses[0].node else {
+            panic!("{q:?}")
+        };
+        assert_eq!(
+            words.iter().map(|c| &c.node).collect::<Vec<_>>(),
+            [
+                &Node::Word {
+                    field: None,
+                    text: "titel".into()
+                },
+                &Node::Word {
+                    field: None,
+                    text: "drone".into()
+                }
+            ]
+        );
+        assert_eq!(q.warnings.len(), 1);
+        assert!(q.warnings[0].contains("`titel:` is not a field"));
+        // Times and URLs are not fields and not worth a warning.
+        assert!(parse("at 10:30 see https://x.org")
+            .unwrap()
+            .warnings
+            .is_empty());
+    }
+
+    #[test]
+    fn ranges() {
+        let q = parse("date:>=2025-09-01").unwrap();
+        assert_eq!(
+            q.clauses[0].node,
+            Node::Range {
+                field: FieldName::Date,
+                lower: Bound::Included("2025-09-01".into()),
+                upper: Bound::Unbounded
+            }
+        );
+        let q = parse("date:[2025-09-01 TO 2025-09-30} x").unwrap();
+        assert_eq!(
+            q.clauses[0].node,
+            Node::Range {
+                field: FieldName::Date,
+                lower: Bound::Included("2025-09-01".into()),
+                upper: Bound::Excluded("2025-09-30".into())
+            }
+        );
+        assert_eq!(q.clauses.len(), 2);
+        assert!(err("date:[2025 TO").message.contains("never closed"));
+        assert!(err("date:[2025 2026]").message.contains("FROM TO UNTIL"));
+    }
+
+    #[test]
+    fn boosts() {
+        let q = parse("drone^2 \"air space\"^1.5 (a b)^3").unwrap();
+        let boosts: Vec<_> = q.clauses.iter().map(|c| c.boost).collect();
+        assert_eq!(boosts, [Some(2.0), Some(1.5), Some(3.0)]);
+    }
+
+    #[test]
+    fn malformed_queries_are_errors_with_columns() {
+        let e = err("drone \"incursion");
+        assert_eq!(e.column, Some(7));
+        assert!(e.message.contains("quote is never closed"));
+        let e = err("(drone OR poland");
+        assert_eq!(e.column, Some(1));
+        assert!(e.message.contains("never closed"));
+        let e = err("drone)");
+        assert_eq!(e.column, Some(6));
+        assert!(e.message.contains("no matching"));
+        assert!(err("title:").message.contains("needs a word"));
+        assert!(err("   ").message.contains("empty"));
+        assert!(err("").message.contains("empty"));
+        assert!(err("( )").message.contains("no words"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(err(&deep).message.contains("nested"));
+    }
+
+    #[test]
+    fn control_characters_are_spaces() {
+        let q = parse("drone\u{7}\u{0}incursion").unwrap();
+        assert_eq!(q.clauses.len(), 2);
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the built binary, run in temporary folders with articles written
+//! for the tests. One small test per behaviour, named for it.
+
+mod harness;
+
+mod indexing;
+mod output;
+mod searching;
