@@ -16,7 +16,10 @@ Examples:
   seedsearch search '\"Article 4\" -Belarus'     a phrase, without passages that name Belarus
   seedsearch search 'title:poland AND drone*'   title words and a prefix
   seedsearch search --json nato | jq '.hits[].path'
+  seedsearch search --batch queries.txt > answers.jsonl
   seedsearch index                             pick up added, changed and deleted articles
+  seedsearch add ~/Downloads/story.txt         copy an article in and index it
+  seedsearch show politics/001:4               a passage with its neighbours
   seedsearch --seeds ~/news --index ~/.cache/news-index search ceasefire
 
 Exit status: 0 when something was found (or a command succeeded), 1 when nothing was
@@ -63,7 +66,35 @@ pub enum Command {
     Search(SearchArgs),
     /// Bring the index in line with the seeds folder (add, update, remove articles).
     Index(IndexArgs),
+    /// Copy articles into the seeds folder and index them.
+    #[command(after_help = ADD_HELP)]
+    Add(AddArgs),
+    /// Delete articles from the seeds folder and the index.
+    Remove(RemoveArgs),
+    /// List the indexed articles.
+    List(ListArgs),
+    /// Show an article as the index sees it: every passage, its section, lines and kind.
+    #[command(after_help = SHOW_HELP)]
+    Show(ShowArgs),
+    /// Print figures about the index.
+    Stats(StatsArgs),
+    /// Print a shell completion script (e.g. `seedsearch completions bash > ~/.local/share/bash-completion/completions/seedsearch`).
+    Completions(CompletionsArgs),
 }
+
+const ADD_HELP: &str = "\
+Examples:
+  seedsearch add ~/Downloads/story.txt            copy one article into seeds/ and index it
+  seedsearch add ~/clippings --to archive         copy a folder's articles into seeds/archive/
+  pbpaste | seedsearch add - --name ceasefire.md  read one article from stdin
+
+A file whose content is already in the seeds folder is not copied again. A different file
+whose name is taken is refused (nothing is overwritten) unless --force is given.";
+
+const SHOW_HELP: &str = "\
+Examples:
+  seedsearch show politics/001       every passage of the article
+  seedsearch show politics/001:4     passage 4 with one passage of context on each side";
 
 const QUERY_HELP: &str = "\
 Query language:
@@ -75,6 +106,11 @@ Query language:
   dron*                  words starting with `dron`
   title:poland  section:\"what next\"  text:warsaw  doc:politics/001  doc:politics/*
   drone^3 poland         weigh a word more
+Filters (restrict without changing the ranking; several values of one field are
+alternatives, different fields must all hold):
+  collection:sport       articles in the seeds subfolder `sport`
+  author:schwartz  source:\"the week\"           front-matter metadata
+  date:2025-09-11  date:>=2025-09-01  date:[2025-09-01 TO 2025-09-30]
 Words are matched after stemming and folding: `drone` finds `drones`, `Gdansk` finds
 `Gdańsk`. Boilerplate (newsletter prompts, buttons, image credits) is left out unless
 --include-boilerplate is given.";
@@ -83,16 +119,36 @@ Words are matched after stemming and folding: `drone` finds `drones`, `Gdansk` f
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query; several words are joined with spaces.
-    #[arg(required = true, value_name = "QUERY", allow_hyphen_values = true)]
+    #[arg(
+        required_unless_present = "batch",
+        value_name = "QUERY",
+        allow_hyphen_values = true
+    )]
     pub query: Vec<String>,
 
+    /// Run one query per line of FILE (`-` for stdin) and print one JSON object per line.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub batch: Option<PathBuf>,
+
     /// Most passages to return.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub limit: u64,
 
     /// Skip this many passages first (for paging).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: u64,
+
+    /// At most N passages per article.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub per_doc: Option<u64>,
+
+    /// Order of the results.
+    #[arg(long, value_name = "ORDER", default_value = "score")]
+    pub sort: SortOrder,
+
+    /// Show a paragraph found in several articles once per article instead of once.
+    #[arg(long)]
+    pub no_collapse: bool,
 
     /// Output format.
     #[arg(short, long, value_name = "FORMAT", default_value = "text")]
@@ -102,7 +158,8 @@ pub struct SearchArgs {
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
 
-    /// Also return boilerplate passages (newsletter prompts, buttons, image credits).
+    /// Also return boilerplate passages (newsletter prompts, buttons, image credits,
+    /// paragraphs repeated across unrelated articles).
     #[arg(long)]
     pub include_boilerplate: bool,
 
@@ -122,19 +179,113 @@ pub struct IndexArgs {
     #[arg(long)]
     pub wait: bool,
 
+    /// Treat a paragraph found in at least N otherwise unrelated articles as boilerplate
+    /// (default 3; 0 turns the rule off). Remembered by the index.
+    #[arg(long, value_name = "N")]
+    pub boilerplate_repeats: Option<u32>,
+
     /// Format of the report (`json` prints it on stdout).
     #[arg(short, long, value_name = "FORMAT", default_value = "text")]
     pub format: ReportFormat,
 }
 
-/// How search results are printed.
+/// Arguments of `seedsearch add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Files or folders to copy (folders: their *.txt and *.md files); `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Copy into this subfolder of the seeds folder.
+    #[arg(long, value_name = "NAME")]
+    pub to: Option<PathBuf>,
+
+    /// File name for the article read from stdin (`.txt` is added if it has no extension).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Overwrite a different file that has the same name.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Format of the report (`json` prints it on stdout).
+    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
+    pub format: ReportFormat,
+}
+
+/// Arguments of `seedsearch remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// doc_ids of the articles to remove (as `seedsearch list` shows them).
+    #[arg(required = true, value_name = "DOC_ID")]
+    pub doc_ids: Vec<String>,
+
+    /// Format of the report (`json` prints it on stdout).
+    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
+    pub format: ReportFormat,
+}
+
+/// Arguments of `seedsearch list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only articles whose doc_id starts with this (e.g. a subfolder: `sport/`).
+    #[arg(value_name = "PREFIX")]
+    pub prefix: Option<String>,
+
+    /// Output format.
+    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+}
+
+/// Arguments of `seedsearch show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article's doc_id, or DOC_ID:N for passage N and its neighbours.
+    #[arg(value_name = "DOC_ID[:N]")]
+    pub target: String,
+
+    /// With DOC_ID:N, how many passages to show on each side.
+    #[arg(short = 'C', long, value_name = "N", default_value_t = 1)]
+    pub context: u32,
+
+    /// Output format.
+    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
+    pub format: Format,
+}
+
+/// Arguments of `seedsearch stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Format of the figures (`json` prints one object).
+    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
+    pub format: ReportFormat,
+}
+
+/// Arguments of `seedsearch completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortOrder {
+    /// Best match first.
+    Score,
+    /// Newest article first (front-matter `date`), then best match.
+    Date,
+}
+
+/// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Readable blocks with highlighted snippets.
+    /// Readable text.
     Text,
-    /// One JSON object: {"query", "total_hits", "hits": [...]}.
+    /// One JSON object.
     Json,
-    /// One JSON object per hit, one per line.
+    /// One JSON object per item, one per line.
     Jsonl,
 }
 

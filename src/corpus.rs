@@ -77,6 +77,14 @@ pub fn is_article_name(name: &str) -> bool {
     }
 }
 
+/// The seeds folder as the index records it: canonical (symbolic links and `..`
+/// resolved) when it exists, else absolute.
+pub fn resolve_root(root: &Path) -> PathBuf {
+    std::fs::canonicalize(root)
+        .or_else(|_| std::path::absolute(root))
+        .unwrap_or_else(|_| root.to_path_buf())
+}
+
 /// Checks that `root` is a folder that can be listed.
 ///
 /// # Errors

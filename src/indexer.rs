@@ -20,7 +20,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::article::{self, Article, PassageKind};
 use crate::corpus::{self, ContentHash, Encoding, Load, Problem, SeedFile};
-use crate::manifest::{FileRecord, FileState, Manifest};
+use crate::manifest::{ArticleRecord, FileRecord, FileState, Manifest};
 use crate::schema::Fields;
 use crate::store::{self, Payload, Store};
 
@@ -44,7 +44,18 @@ pub struct Options {
     pub rebuild: bool,
     /// If another process is updating the index, wait for it instead of failing.
     pub wait: bool,
+    /// Set the repeated-paragraph rule (see [`repeated_paragraphs`]); `None` keeps the one
+    /// the index was built with.
+    pub boilerplate_repeats: Option<u32>,
 }
+
+/// A paragraph found in at least this many otherwise unrelated articles is boilerplate,
+/// unless the index was built with another value.
+pub const DEFAULT_BOILERPLATE_REPEATS: u32 = 3;
+
+/// Two articles sharing at least this fraction of the content passages of the smaller one
+/// are copies of one story (a wire story reprinted), not unrelated articles.
+const SAME_STORY_SHARE: f64 = 0.5;
 
 /// Receives progress while articles are being indexed.
 pub trait Progress: Sync {
@@ -102,12 +113,7 @@ pub fn sync(
 ) -> Result<Report> {
     let started = Instant::now();
     let given = seeds;
-    let seeds = std::path::absolute(seeds).with_context(|| {
-        format!(
-            "cannot resolve the seeds folder {}",
-            crate::display_path(seeds)
-        )
-    })?;
+    let seeds = corpus::resolve_root(given);
     // Check the folder before creating an index for it.
     corpus::check_root(given)?;
     let store = Store::open_or_create(index_dir, options.rebuild)?;
@@ -124,12 +130,17 @@ pub fn sync(
         plan.warnings.splice(0..0, listing.problems);
         let same_seeds = payload.seeds == seeds;
         let dirs_same = payload.dirs == listing.dirs;
+        let repeats = options
+            .boilerplate_repeats
+            .or(payload.boilerplate_repeats)
+            .unwrap_or(DEFAULT_BOILERPLATE_REPEATS);
         let nothing_to_do = plan.writes.is_empty()
             && plan.deletes.is_empty()
             && plan.records == old.files
             && same_seeds
             && dirs_same
             && payload.generation > 0
+            && payload.boilerplate_repeats == Some(repeats)
             && !options.rebuild;
         let mut report = plan.report(&seeds);
         if !same_seeds && payload.generation > 0 {
@@ -153,12 +164,10 @@ pub fn sync(
         if options.rebuild {
             writer.delete_all_documents()?;
         }
-        let outcome = apply(&store, &writer, plan, progress)?;
+        let outcome = apply(&store, &writer, plan, &old, progress)?;
         report.passages_written = outcome.passages_written;
         report.warnings.extend(outcome.warnings);
-        let manifest = Manifest {
-            files: outcome.records,
-        };
+        let manifest = outcome.manifest;
         let (files, articles, passages) = totals(&manifest);
         let generation = payload.generation + 1;
         store.write_manifest(generation, &manifest)?;
@@ -170,6 +179,8 @@ pub fn sync(
             files,
             articles,
             passages,
+            boilerplate_repeats: Some(repeats),
+            repeated: repeated_paragraphs(&manifest, repeats),
         };
         commit(writer, &new_payload).with_context(|| {
             format!(
@@ -239,16 +250,82 @@ fn commit(mut writer: IndexWriter<TantivyDocument>, payload: &Payload) -> Result
 }
 
 fn totals(manifest: &Manifest) -> (u64, u64, u64) {
-    let mut files = 0;
-    let mut articles: HashMap<ContentHash, u32> = HashMap::new();
-    for (_, record, hash) in manifest.indexed() {
-        files += 1;
-        if let FileState::Indexed { passages, .. } = &record.state {
-            articles.insert(hash, *passages);
+    let files = manifest.indexed().count() as u64;
+    let passages = manifest
+        .articles
+        .values()
+        .map(|a| u64::from(a.passages))
+        .sum();
+    (files, manifest.articles.len() as u64, passages)
+}
+
+/// The text hashes of paragraphs that are boilerplate because they repeat: found in at
+/// least `threshold` articles that are not copies of one story (articles sharing half
+/// their paragraphs or more are copies). A publisher's promo or an author's bio at the end
+/// of every article qualifies; a wire story reprinted by three outlets does not. A
+/// threshold below 2 turns the rule off.
+pub fn repeated_paragraphs(manifest: &Manifest, threshold: u32) -> Vec<u64> {
+    let threshold = threshold as usize;
+    if threshold < 2 {
+        return Vec::new();
+    }
+    let articles: Vec<&[u64]> = manifest
+        .articles
+        .values()
+        .map(|a| a.phashes.as_slice())
+        .collect();
+    let mut holders: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, phashes) in articles.iter().enumerate() {
+        for &h in *phashes {
+            holders.entry(h).or_default().push(i);
         }
     }
-    let passages = articles.values().map(|&p| u64::from(p)).sum();
-    (files, articles.len() as u64, passages)
+    let mut repeated: Vec<u64> = holders
+        .into_iter()
+        .filter(|(_, arts)| arts.len() >= threshold)
+        .filter(|&(h, ref arts)| {
+            // Greedy clustering into stories: stop as soon as there are enough.
+            let mut stories: Vec<usize> = Vec::new();
+            for &a in arts {
+                let copy = stories
+                    .iter()
+                    .any(|&s| same_story(articles[a], articles[s], h));
+                if !copy {
+                    stories.push(a);
+                    if stories.len() >= threshold {
+                        return true;
+                    }
+                }
+            }
+            false
+        })
+        .map(|(h, _)| h)
+        .collect();
+    repeated.sort_unstable();
+    repeated
+}
+
+/// Whether two articles (sorted passage hashes) that both contain the paragraph `h` are
+/// copies of one story: apart from `h`, they share at least [`SAME_STORY_SHARE`] of the
+/// smaller one's paragraphs. Articles with nothing but `h` cannot be told apart and count
+/// as copies, so the rule errs towards keeping content.
+fn same_story(a: &[u64], b: &[u64], h: u64) -> bool {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if a[i] != h {
+                    shared += 1;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let others = a.len().min(b.len()).saturating_sub(1);
+    others == 0 || shared as f64 / others as f64 >= SAME_STORY_SHARE
 }
 
 /// One article to (re)write: its content hash and every file that holds it.
@@ -265,8 +342,7 @@ struct Job {
 
 /// The differences between the folder and the index.
 struct Plan {
-    /// Every file's new record; those of rewritten articles get their title and passage
-    /// count once parsed.
+    /// Every file's new record.
     records: BTreeMap<String, FileRecord>,
     writes: Vec<Job>,
     deletes: Vec<ContentHash>,
@@ -377,20 +453,12 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
 
     // 3. Group files by content, old and new.
     let mut old_groups: HashMap<ContentHash, Vec<(String, String)>> = HashMap::new();
-    let mut old_info: HashMap<ContentHash, (String, u32)> = HashMap::new();
     for (rel, record, hash) in old.indexed() {
-        if let FileState::Indexed {
-            doc_id,
-            title,
-            passages,
-            ..
-        } = &record.state
-        {
+        if let FileState::Indexed { doc_id, .. } = &record.state {
             old_groups
                 .entry(hash)
                 .or_default()
                 .push((doc_id.clone(), rel.to_string()));
-            old_info.insert(hash, (title.clone(), *passages));
         }
     }
     let mut new_groups: BTreeMap<ContentHash, Job> = BTreeMap::new();
@@ -456,18 +524,9 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
         if job.text.is_none() {
             job.text = text;
         }
-        let (title, passages) = old_info.get(&hash).cloned().unwrap_or_default();
         records.insert(
             file.rel.clone(),
-            record_for(
-                file,
-                FileState::Indexed {
-                    hash,
-                    doc_id: id,
-                    title,
-                    passages,
-                },
-            ),
+            record_for(file, FileState::Indexed { hash, doc_id: id }),
         );
     }
     for (stem, rels) in collisions {
@@ -549,16 +608,18 @@ fn problem(file: &SeedFile, message: &str) -> Problem {
 
 /// What applying a plan produced.
 struct Outcome {
-    records: BTreeMap<String, FileRecord>,
+    manifest: Manifest,
     passages_written: u64,
     warnings: Vec<Problem>,
 }
 
-/// Deletes and writes the plan's articles through `writer` (without committing).
+/// Deletes and writes the plan's articles through `writer` (without committing), and
+/// returns the manifest describing the result.
 fn apply(
     store: &Store,
     writer: &IndexWriter<TantivyDocument>,
     plan: Plan,
+    old: &Manifest,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let fields = store.fields;
@@ -594,43 +655,25 @@ fn apply(
         return Err(err);
     }
 
-    let mut records = plan.records;
+    let mut files = plan.records;
     let mut warnings = Vec::new();
     let mut passages_written = 0;
+    let mut articles = BTreeMap::new();
     for (job, result) in plan.writes.iter().zip(results) {
-        let Some(written) = result else { continue };
-        match written {
-            Written::Indexed {
-                title,
-                passages,
-                notes,
-            } => {
-                passages_written += u64::from(passages);
+        match result {
+            Some(Written::Indexed { record, notes }) => {
+                passages_written += u64::from(record.passages);
                 for note in notes {
                     warnings.push(Problem {
                         path: crate::display_path(&job.paths[0]),
                         message: note,
                     });
                 }
-                for (_, rel) in &job.files {
-                    if let Some(FileRecord {
-                        state:
-                            FileState::Indexed {
-                                title: t,
-                                passages: p,
-                                ..
-                            },
-                        ..
-                    }) = records.get_mut(rel)
-                    {
-                        t.clone_from(&title);
-                        *p = passages;
-                    }
-                }
+                articles.insert(job.hash, record);
             }
-            Written::Changed => {
+            Some(Written::Changed) => {
                 for (_, rel) in &job.files {
-                    records.remove(rel);
+                    files.remove(rel);
                 }
                 warnings.push(Problem {
                     path: crate::display_path(&job.paths[0]),
@@ -638,10 +681,19 @@ fn apply(
                         .into(),
                 });
             }
+            None => {}
+        }
+    }
+    // Articles not rewritten keep their old record.
+    for (_, _, hash) in Manifest::indexed_in(&files) {
+        if let (std::collections::btree_map::Entry::Vacant(slot), Some(old_record)) =
+            (articles.entry(hash), old.articles.get(&hash))
+        {
+            slot.insert(old_record.clone());
         }
     }
     Ok(Outcome {
-        records,
+        manifest: Manifest { files, articles },
         passages_written,
         warnings,
     })
@@ -649,8 +701,7 @@ fn apply(
 
 enum Written {
     Indexed {
-        title: String,
-        passages: u32,
+        record: ArticleRecord,
         notes: Vec<String>,
     },
     /// No file of the article still had the content that was planned.
@@ -685,9 +736,21 @@ fn write_article(
             .add_document(doc)
             .map_err(|err| anyhow!(err).context("the indexing threads stopped"))?;
     }
+    let mut phashes: Vec<u64> = article
+        .passages
+        .iter()
+        .filter(|p| p.kind == PassageKind::Content)
+        .map(|p| passage_hash(&p.text))
+        .collect();
+    phashes.sort_unstable();
+    phashes.dedup();
     Ok(Written::Indexed {
-        title,
-        passages: article.passages.len() as u32,
+        record: ArticleRecord {
+            title,
+            passages: article.passages.len() as u32,
+            metadata: article.metadata.clone(),
+            phashes,
+        },
         notes,
     })
 }
@@ -768,6 +831,7 @@ fn passage_docs(
 
     let mut base = TantivyDocument::default();
     base.add_text(fields.key, &key);
+    base.add_u64(fields.article, job.hash.0 as u64);
     for (doc_id, rel) in &job.files {
         base.add_text(fields.doc, doc_id);
         base.add_text(fields.path, rel);
@@ -869,6 +933,38 @@ mod tests {
         for bad in ["2025-13-45", "yesterday", "2025-02-30", "20250911", ""] {
             assert!(parse_date(bad).is_none(), "{bad}");
         }
+    }
+
+    fn manifest_of(articles: &[&[u64]]) -> Manifest {
+        let mut manifest = Manifest::default();
+        for (i, phashes) in articles.iter().enumerate() {
+            manifest.articles.insert(
+                ContentHash(i as u128),
+                ArticleRecord {
+                    phashes: phashes.to_vec(),
+                    ..ArticleRecord::default()
+                },
+            );
+        }
+        manifest
+    }
+
+    #[test]
+    fn a_bio_in_three_unrelated_articles_is_repeated() {
+        let bio = 99;
+        let m = manifest_of(&[&[1, bio], &[2, bio], &[3, bio]]);
+        assert_eq!(repeated_paragraphs(&m, 3), [bio]);
+        assert!(repeated_paragraphs(&m, 4).is_empty());
+        assert!(repeated_paragraphs(&m, 0).is_empty());
+    }
+
+    #[test]
+    fn copies_of_one_story_are_not_repeated_boilerplate() {
+        let m = manifest_of(&[&[1, 2, 3], &[1, 2, 3, 4], &[1, 2, 3], &[1, 2, 5]]);
+        assert!(repeated_paragraphs(&m, 3).is_empty());
+        // Articles that are only the paragraph cannot be told apart from copies.
+        let m = manifest_of(&[&[7], &[7], &[7]]);
+        assert!(repeated_paragraphs(&m, 3).is_empty());
     }
 
     #[test]

@@ -12,10 +12,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::ContentHash;
 
-/// Every file of the seeds folder the last sync saw, by path relative to the folder.
+/// Every file of the seeds folder the last sync saw, by path relative to the folder, and
+/// every distinct article, by content hash.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub files: BTreeMap<String, FileRecord>,
+    #[serde(default)]
+    pub articles: BTreeMap<ContentHash, ArticleRecord>,
+}
+
+/// What the index holds for one distinct article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArticleRecord {
+    pub title: String,
+    /// Passages, boilerplate included.
+    pub passages: u32,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+    /// Text hashes of its content passages (see [`crate::indexer::passage_hash`]), sorted:
+    /// what finds a paragraph repeated across articles.
+    #[serde(default)]
+    pub phashes: Vec<u64>,
 }
 
 /// One file as last seen.
@@ -34,19 +51,25 @@ pub enum FileState {
     Indexed {
         hash: ContentHash,
         doc_id: String,
-        title: String,
-        /// Passages of the article, boilerplate included.
-        passages: u32,
     },
     /// Seen but not indexed (empty, binary, unreadable); the reason is repeated as a warning
     /// on every sync until the file is fixed or removed.
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
 }
 
 impl Manifest {
     /// The records of indexed files, with their content hash.
     pub fn indexed(&self) -> impl Iterator<Item = (&str, &FileRecord, ContentHash)> {
-        self.files
+        Manifest::indexed_in(&self.files)
+    }
+
+    /// The indexed records among `files`, with their content hash.
+    pub fn indexed_in(
+        files: &BTreeMap<String, FileRecord>,
+    ) -> impl Iterator<Item = (&str, &FileRecord, ContentHash)> {
+        files
             .iter()
             .filter_map(|(rel, record)| match &record.state {
                 FileState::Indexed { hash, .. } => Some((rel.as_str(), record, *hash)),
@@ -70,8 +93,6 @@ mod tests {
                 state: FileState::Indexed {
                     hash: ContentHash(42),
                     doc_id: "a/b".into(),
-                    title: "Title".into(),
-                    passages: 3,
                 },
             },
         );
@@ -83,6 +104,15 @@ mod tests {
                 state: FileState::Skipped {
                     reason: "empty file; skipped".into(),
                 },
+            },
+        );
+        manifest.articles.insert(
+            ContentHash(42),
+            ArticleRecord {
+                title: "Title".into(),
+                passages: 3,
+                metadata: BTreeMap::new(),
+                phashes: vec![1, 2],
             },
         );
         let json = serde_json::to_string(&manifest).unwrap();

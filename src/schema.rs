@@ -22,6 +22,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// are stored.
 pub mod names {
     pub const KEY: &str = "key";
+    pub const ARTICLE: &str = "article";
     pub const DOC: &str = "doc";
     pub const PATH: &str = "path";
     pub const COLLECTION: &str = "collection";
@@ -44,6 +45,8 @@ pub mod names {
 pub struct Fields {
     /// Content hash of the article (raw, indexed, not stored): what updates delete by.
     pub key: Field,
+    /// The low 64 bits of the content hash (fast): groups passages by article in searches.
+    pub article: Field,
     /// doc_id of every file holding this article (raw, indexed, stored, multi-valued).
     pub doc: Field,
     /// Path of each file relative to the seeds folder, in the same order as `doc`.
@@ -84,13 +87,14 @@ pub fn build() -> (Schema, Fields) {
     let stored_u64 = NumericOptions::default().set_stored();
     let fields = Fields {
         key: builder.add_text_field(names::KEY, STRING),
-        doc: builder.add_text_field(names::DOC, STRING | STORED),
+        article: builder.add_u64_field(names::ARTICLE, FAST),
+        doc: builder.add_text_field(names::DOC, STRING | STORED | FAST),
         path: builder.add_text_field(names::PATH, STORED),
         collection: builder.add_text_field(names::COLLECTION, STRING),
         title: builder.add_text_field(names::TITLE, full_text(true)),
         section: builder.add_text_field(names::SECTION, full_text(true)),
         text: builder.add_text_field(names::TEXT, full_text(true)),
-        passage: builder.add_u64_field(names::PASSAGE, stored_u64.clone()),
+        passage: builder.add_u64_field(names::PASSAGE, stored_u64.clone().set_fast()),
         line_start: builder.add_u64_field(names::LINE_START, stored_u64.clone()),
         line_end: builder.add_u64_field(names::LINE_END, stored_u64),
         boilerplate: builder.add_u64_field(names::BOILERPLATE, INDEXED | STORED),
@@ -112,6 +116,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     let f = |name: &str| schema.get_field(name);
     Ok(Fields {
         key: f(names::KEY)?,
+        article: f(names::ARTICLE)?,
         doc: f(names::DOC)?,
         path: f(names::PATH)?,
         collection: f(names::COLLECTION)?,

@@ -121,6 +121,12 @@ pub struct Payload {
     pub files: u64,
     pub articles: u64,
     pub passages: u64,
+    /// The repeated-paragraph rule in force (articles needed), once set.
+    #[serde(default)]
+    pub boilerplate_repeats: Option<u32>,
+    /// Text hashes of paragraphs that rule marks as boilerplate.
+    #[serde(default)]
+    pub repeated: Vec<u64>,
 }
 
 /// An opened index.

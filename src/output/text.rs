@@ -14,6 +14,9 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::commands::list::Entry;
+use crate::commands::show::{ArticleView, Why};
+use crate::commands::stats::Stats;
 use crate::indexer::Report;
 use crate::search::{Hit, Results};
 
@@ -155,6 +158,129 @@ pub fn report_summary(report: &Report, seeds_shown: &str) -> String {
         line.push_str(" (index already up to date)");
     }
     line
+}
+
+/// Writes the article list: doc_id, passages and title, one article per line.
+///
+/// # Errors
+/// On write errors.
+pub fn article_list(out: &mut dyn Write, articles: &[Entry], color: bool) -> io::Result<()> {
+    let p = Palette::new(color);
+    let width = articles
+        .iter()
+        .map(|a| a.doc_id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    for a in articles {
+        let (path, dim) = (p.path, p.dim);
+        let pad = width.saturating_sub(a.doc_id.chars().count());
+        write!(out, "{path}{}{path:#}{}  ", a.doc_id, " ".repeat(pad))?;
+        write!(out, "{dim}{:>4} passages{dim:#}  {}", a.passages, a.title)?;
+        if !a.same_as.is_empty() {
+            write!(out, "  {dim}(same as {}){dim:#}", a.same_as.join(", "))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Writes one article passage by passage.
+///
+/// # Errors
+/// On write errors.
+pub fn article_view(
+    out: &mut dyn Write,
+    view: &ArticleView,
+    focus: Option<u32>,
+    color: bool,
+) -> io::Result<()> {
+    let p = Palette::new(color);
+    let (title, dim, path, line, section) = (p.title, p.dim, p.path, p.line, p.section);
+    writeln!(out, "{title}{}{title:#}", view.title)?;
+    writeln!(
+        out,
+        "{path}{}{path:#}  {dim}doc_id {} · {} passages{dim:#}",
+        view.path, view.doc_id, view.total_passages
+    )?;
+    for (key, value) in &view.metadata {
+        writeln!(out, "{dim}{key}:{dim:#} {value}")?;
+    }
+    if !view.also_in.is_empty() {
+        let others: Vec<&str> = view.also_in.iter().map(|f| f.path.as_str()).collect();
+        writeln!(out, "{dim}same content in: {}{dim:#}", others.join(", "))?;
+    }
+    let mut last_section: Option<&str> = None;
+    for passage in &view.passages {
+        writeln!(out)?;
+        if passage.section.as_deref() != last_section {
+            if let Some(name) = &passage.section {
+                writeln!(out, "{section}§ {name}{section:#}")?;
+            }
+            last_section = passage.section.as_deref();
+        }
+        let marker = if focus == Some(passage.passage) {
+            "▶ "
+        } else {
+            ""
+        };
+        let lines = if passage.line_end > passage.line_start {
+            format!("lines {}-{}", passage.line_start, passage.line_end)
+        } else {
+            format!("line {}", passage.line_start)
+        };
+        write!(
+            out,
+            "{marker}{line}#{}{line:#} {dim}{lines}{dim:#}",
+            passage.passage
+        )?;
+        match passage.boilerplate {
+            Some(Why::Marked) => write!(
+                out,
+                "  {dim}boilerplate (promo, button, link or credit){dim:#}"
+            )?,
+            Some(Why::Repeated) => write!(
+                out,
+                "  {dim}boilerplate (repeated in unrelated articles){dim:#}"
+            )?,
+            None => {}
+        }
+        writeln!(out)?;
+        for text_line in passage.text.lines() {
+            writeln!(out, "  {text_line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the index figures, one per line.
+///
+/// # Errors
+/// On write errors.
+pub fn stats(out: &mut dyn Write, s: &Stats) -> io::Result<()> {
+    let mb = s.size_bytes as f64 / 1_000_000.0;
+    let rows: [(&str, String); 10] = [
+        ("seeds folder", s.seeds.display().to_string()),
+        ("index folder", s.index.display().to_string()),
+        ("files", s.files.to_string()),
+        ("articles", format!("{} (distinct contents)", s.articles)),
+        ("passages", s.passages.to_string()),
+        (
+            "repeated paragraphs",
+            format!("{} (treated as boilerplate)", s.repeated_paragraphs),
+        ),
+        ("distinct terms", s.distinct_terms.to_string()),
+        ("segments", s.segments.to_string()),
+        ("size on disk", format!("{mb:.1} MB")),
+        (
+            "last update",
+            s.last_update.clone().unwrap_or_else(|| "never".into()),
+        ),
+    ];
+    for (label, value) in rows {
+        writeln!(out, "{label:<20}{value}")?;
+    }
+    writeln!(out, "{:<20}{}", "index format", s.format)
 }
 
 #[cfg(test)]

@@ -54,6 +54,9 @@ pub struct Hit {
 pub struct Source {
     pub doc_id: String,
     pub path: String,
+    pub passage: u32,
+    pub line_start: u32,
+    pub line_end: u32,
 }
 
 /// `index --format json` output.

@@ -317,10 +317,18 @@ fn switching_seeds_folders_says_so_and_follows_the_new_one() {
     assert!(first.seeds.ends_with("seeds"));
     assert_eq!(first.previous_seeds, None);
     std::fs::create_dir(p.root().join("other")).unwrap();
-    std::fs::write(p.root().join("other/b.txt"), article("B", "The seal dived.")).unwrap();
+    std::fs::write(
+        p.root().join("other/b.txt"),
+        article("B", "The seal dived."),
+    )
+    .unwrap();
     let run = p.run(&["--seeds", "other", "index", "--format", "json"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stderr.contains("the index was built from"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the index was built from"),
+        "{}",
+        run.stderr
+    );
     let report: crate::harness::Report = serde_json::from_str(&run.stdout).unwrap();
     assert!(report.previous_seeds.is_some_and(|p| p.ends_with("seeds")));
     assert_eq!((report.added, report.removed), (1, 1));

@@ -4,5 +4,7 @@
 mod harness;
 
 mod indexing;
+mod managing;
 mod output;
+mod scripting;
 mod searching;

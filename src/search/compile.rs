@@ -1,31 +1,28 @@
-//! Query → ranked [`Hit`]s: compiles the parsed query against the schema, runs it with
-//! BM25, and turns each matching passage into a hit with its source and snippet.
+//! Query syntax tree → tantivy query.
 //!
-//! Plain words search the title, section and text of passages (title and section weigh
-//! more); a word the analyzer splits in several terms (`F-35`, `U.S.-made`) is searched as
-//! a phrase. Boilerplate passages are left out unless asked for.
+//! Plain words search title, section and text (title and section weigh more); a word the
+//! analyzer splits in several terms (`F-35`) is a phrase. Metadata fields (`doc:`,
+//! `collection:`, `date:`, `author:`, `source:`) are filters: they restrict results without
+//! changing scores, several values of one field are alternatives (`collection:sport
+//! collection:tech`), and different fields must all hold.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Bound as StdBound;
-use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur as TOccur, PhrasePrefixQuery,
-    PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TOccur,
+    PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 
+use super::SearchError;
 use crate::analyzer;
 use crate::indexer::parse_date;
-use crate::query::{self, Bound, Clause, FieldName, Node, Occur, QueryError};
+use crate::query::{Bound, Clause, FieldName, Node, Occur, QueryError};
 use crate::schema::Fields;
-use crate::snippet::{Highlighter, Snippet};
-use crate::store::Store;
+use crate::snippet::Highlighter;
 
 /// Weight of a match in the title relative to one in the text.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -33,267 +30,19 @@ pub const TITLE_BOOST: f32 = 2.0;
 pub const SECTION_BOOST: f32 = 1.5;
 /// Most words a `prefix*` expands to.
 const MAX_PREFIX_EXPANSIONS: usize = 256;
-/// Longest snippet, in characters.
-pub const SNIPPET_CHARS: usize = 280;
 
-/// What to search for and how many hits to return.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub query: String,
-    pub limit: usize,
-    pub offset: usize,
-    pub include_boilerplate: bool,
-}
-
-/// A file that holds the hit's article.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Source {
-    pub doc_id: String,
-    pub path: String,
-}
-
-/// One matching passage.
-#[derive(Debug, Clone, Serialize)]
-pub struct Hit {
-    pub rank: usize,
-    pub score: f32,
-    pub doc_id: String,
-    pub path: String,
-    pub title: String,
-    pub section: Option<String>,
-    pub passage: u32,
-    pub line_start: u32,
-    pub line_end: u32,
-    pub boilerplate: bool,
-    pub text: String,
-    pub snippet: String,
-    pub highlights: Vec<[usize; 2]>,
-    pub metadata: BTreeMap<String, String>,
-    /// Other files with the same content as this one.
-    pub also_in: Vec<Source>,
-    /// Highlights in the title (for the text printer; not part of the JSON schema).
-    #[serde(skip)]
-    pub title_highlights: Vec<[usize; 2]>,
-}
-
-/// The answer to one query.
-#[derive(Debug, Clone, Serialize)]
-pub struct Results {
-    pub query: String,
-    pub total_hits: usize,
-    pub hits: Vec<Hit>,
-    /// Notes about the query (unknown field names and the like), for stderr.
-    #[serde(skip)]
-    pub warnings: Vec<String>,
-}
-
-/// A failure to search: the query is at fault (the user must fix it) or the index is.
-#[derive(Debug)]
-pub enum SearchError {
-    Query(QueryError),
-    Index(anyhow::Error),
-}
-
-impl std::fmt::Display for SearchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SearchError::Query(e) => write!(f, "{e}"),
-            SearchError::Index(e) => write!(f, "{e:#}"),
-        }
-    }
-}
-
-impl std::error::Error for SearchError {}
-
-impl From<QueryError> for SearchError {
-    fn from(e: QueryError) -> Self {
-        SearchError::Query(e)
-    }
-}
-
-impl From<tantivy::TantivyError> for SearchError {
-    fn from(e: tantivy::TantivyError) -> Self {
-        SearchError::Index(e.into())
-    }
-}
-
-/// An index opened for searching.
-pub struct Engine {
-    fields: Fields,
-    reader: IndexReader,
-    /// The seeds folder as paths should be shown from the current directory.
-    seeds_shown: PathBuf,
-}
-
-impl Engine {
-    /// Prepares `store` for searching; `seeds` is the folder the index was built from.
-    ///
-    /// # Errors
-    /// When tantivy cannot open a reader on the index.
-    pub fn new(store: &Store, seeds: &Path) -> Result<Engine> {
-        let reader = store
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .with_context(|| {
-                format!(
-                    "cannot read the index in {}",
-                    crate::display_path(&store.dir)
-                )
-            })?;
-        Ok(Engine {
-            fields: store.fields,
-            reader,
-            seeds_shown: shown_from_cwd(seeds),
-        })
-    }
-
-    /// Number of passages in the index.
-    pub fn num_passages(&self) -> u64 {
-        self.reader.searcher().num_docs()
-    }
-
-    /// Runs one query.
-    ///
-    /// # Errors
-    /// [`SearchError::Query`] when the query is malformed; [`SearchError::Index`] when the
-    /// index cannot be read.
-    pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
-        let parsed = query::parse(&request.query)?;
-        let searcher = self.reader.searcher();
-        let mut compiler = Compiler::new(&self.fields, &searcher);
-        let compiled = compiler.clauses(&parsed.clauses, false)?;
-        let Some(compiled) = compiled else {
-            return Err(QueryError {
-                message: "the query has no words to search for".into(),
-                column: None,
-            }
-            .into());
-        };
-        let mut warnings = parsed.warnings;
-        warnings.append(&mut compiler.warnings);
-        let query: Box<dyn TQuery> = if request.include_boilerplate {
-            compiled
-        } else {
-            let boiler = Term::from_field_u64(self.fields.boilerplate, 1);
-            Box::new(BooleanQuery::new(vec![
-                (TOccur::Must, compiled),
-                (
-                    TOccur::MustNot,
-                    Box::new(TermQuery::new(boiler, IndexRecordOption::Basic)),
-                ),
-            ]))
-        };
-        let top = TopDocs::with_limit(request.limit.max(1))
-            .and_offset(request.offset)
-            .order_by_score();
-        let (top_docs, total_hits) = searcher.search(&query, &(top, Count))?;
-        let highlighter = compiler.highlighter();
-        let mut hits = Vec::with_capacity(top_docs.len());
-        for (i, (score, address)) in top_docs.into_iter().enumerate() {
-            let hit = self
-                .hit(&searcher, address, score, &highlighter)
-                .map_err(SearchError::Index)?;
-            hits.push(Hit {
-                rank: request.offset + i + 1,
-                ..hit
-            });
-        }
-        Ok(Results {
-            query: request.query.clone(),
-            total_hits,
-            hits,
-            warnings,
-        })
-    }
-
-    fn hit(
-        &self,
-        searcher: &Searcher,
-        address: DocAddress,
-        score: f32,
-        highlighter: &Highlighter,
-    ) -> Result<Hit> {
-        let doc: TantivyDocument = searcher
-            .doc(address)
-            .context("cannot read a passage from the index")?;
-        let f = &self.fields;
-        let text_of = |field: Field| -> Option<String> {
-            doc.get_first(field)
-                .and_then(|v| v.as_str().map(str::to_string))
-        };
-        let num_of = |field: Field| -> u32 {
-            doc.get_first(field)
-                .and_then(|v| v.as_u64())
-                .and_then(|n| u32::try_from(n).ok())
-                .unwrap_or(0)
-        };
-        let doc_ids: Vec<String> = doc
-            .get_all(f.doc)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        let rels: Vec<String> = doc
-            .get_all(f.path)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        let mut sources = doc_ids.into_iter().zip(rels).map(|(doc_id, rel)| Source {
-            doc_id,
-            path: crate::display_path(&self.seeds_shown.join(rel)),
-        });
-        let first = sources.next().unwrap_or(Source {
-            doc_id: String::new(),
-            path: String::new(),
-        });
-        let text = text_of(f.text).unwrap_or_default();
-        let title = text_of(f.title).unwrap_or_default();
-        let Snippet {
-            text: snippet,
-            highlights,
-        } = highlighter.snippet(&text, SNIPPET_CHARS);
-        let title_highlights = highlighter.snippet(&title, usize::MAX).highlights;
-        let metadata = text_of(f.meta)
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default();
-        Ok(Hit {
-            rank: 0,
-            score,
-            doc_id: first.doc_id,
-            path: first.path,
-            title,
-            section: text_of(f.section),
-            passage: num_of(f.passage),
-            line_start: num_of(f.line_start),
-            line_end: num_of(f.line_end),
-            boilerplate: num_of(f.boilerplate) == 1,
-            text,
-            snippet,
-            highlights,
-            metadata,
-            also_in: sources.collect(),
-            title_highlights,
-        })
-    }
-}
-
-/// `path` relative to the current directory when it lies below it, else as it is.
-fn shown_from_cwd(path: &Path) -> PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .filter(|rel| !rel.as_os_str().is_empty())
-        .unwrap_or_else(|| path.to_path_buf())
-}
+/// A clause of a tantivy boolean query.
+type Part = (TOccur, Box<dyn TQuery>);
 
 /// Turns query syntax trees into tantivy queries, collecting what to highlight.
-struct Compiler<'a> {
+pub struct Compiler<'a> {
     fields: &'a Fields,
     searcher: &'a Searcher,
     stemmed: TextAnalyzer,
     unstemmed: TextAnalyzer,
     highlight_terms: HashSet<String>,
     highlight_prefixes: Vec<String>,
-    warnings: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 /// A field as the compiler sees it.
@@ -307,7 +56,7 @@ enum Target {
 }
 
 impl<'a> Compiler<'a> {
-    fn new(fields: &'a Fields, searcher: &'a Searcher) -> Self {
+    pub fn new(fields: &'a Fields, searcher: &'a Searcher) -> Self {
         Compiler {
             fields,
             searcher,
@@ -319,7 +68,7 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn highlighter(&self) -> Highlighter {
+    pub fn highlighter(&self) -> Highlighter {
         Highlighter::new(
             self.highlight_terms.clone(),
             self.highlight_prefixes.clone(),
@@ -349,26 +98,50 @@ impl<'a> Compiler<'a> {
         ]
     }
 
-    fn clauses(
+    /// Compiles a list of clauses; `None` when nothing in them can match anything (all
+    /// words were punctuation).
+    ///
+    /// # Errors
+    /// When a filter value cannot be read (a date that is not a date).
+    pub fn clauses(
         &mut self,
         clauses: &[Clause],
         negated: bool,
     ) -> Result<Option<Box<dyn TQuery>>, SearchError> {
-        let mut parts: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+        let mut parts: Vec<Part> = Vec::new();
+        // Optional filter clauses, by field: alternatives within a field, all fields required.
+        let mut filters: Vec<(FieldName, Vec<Part>)> = Vec::new();
         for clause in clauses {
             let excluded = negated || clause.occur == Occur::MustNot;
             let Some(mut q) = self.node(&clause.node, excluded)? else {
                 continue;
             };
+            let filter = filter_field(&clause.node);
             if let Some(boost) = clause.boost {
                 q = Box::new(BoostQuery::new(q, boost));
+            }
+            if filter.is_some() {
+                q = Box::new(ConstScoreQuery::new(q, 0.0));
             }
             let occur = match clause.occur {
                 Occur::Should => TOccur::Should,
                 Occur::Must => TOccur::Must,
                 Occur::MustNot => TOccur::MustNot,
             };
-            parts.push((occur, q));
+            match (filter, occur) {
+                (Some(field), TOccur::Should) => {
+                    match filters.iter_mut().find(|(f, _)| *f == field) {
+                        Some((_, group)) => group.push((TOccur::Should, q)),
+                        None => filters.push((field, vec![(TOccur::Should, q)])),
+                    }
+                }
+                _ => parts.push((occur, q)),
+            }
+        }
+        for (_, group) in filters {
+            if let Some(q) = disjunction(group) {
+                parts.push((TOccur::Must, q));
+            }
         }
         if parts.is_empty() {
             return Ok(None);
@@ -649,4 +422,23 @@ fn date_value(text: &str) -> Result<tantivy::DateTime, SearchError> {
             column: None,
         })
     })
+}
+
+/// The filter field a node restricts, if it is a filter.
+fn filter_field(node: &Node) -> Option<FieldName> {
+    let field = match node {
+        Node::Word { field, .. } | Node::Phrase { field, .. } | Node::Prefix { field, .. } => {
+            (*field)?
+        }
+        Node::Range { field, .. } => *field,
+        Node::Group(_) => return None,
+    };
+    match field {
+        FieldName::Doc
+        | FieldName::Collection
+        | FieldName::Date
+        | FieldName::Author
+        | FieldName::Source => Some(field),
+        FieldName::Title | FieldName::Section | FieldName::Text => None,
+    }
 }

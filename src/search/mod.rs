@@ -1,0 +1,564 @@
+//! Query → ranked [`Hit`]s.
+//!
+//! A search compiles the parsed query ([`compile`]), collects a few more candidate passages
+//! than it needs by BM25 (or by date), orders them deterministically (score, then doc_id
+//! and passage), folds passages with the same text into one hit listing every source,
+//! applies `--per-doc`, and only then reads the stored passages it will show and builds
+//! their snippets. Boilerplate is left out unless asked for: passages the splitter marked,
+//! and paragraphs repeated across unrelated articles (see [`crate::indexer`]).
+
+pub mod compile;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{BooleanQuery, Occur as TOccur, Query as TQuery, TermQuery, TermSetQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, IndexReader, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term,
+};
+
+use crate::query::{self, QueryError};
+use crate::schema::{names, Fields};
+use crate::snippet::{Highlighter, Snippet};
+use crate::store::{Payload, Store};
+use compile::Compiler;
+
+/// Longest snippet, in characters.
+pub const SNIPPET_CHARS: usize = 280;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Best BM25 score first.
+    #[default]
+    Score,
+    /// Newest article first (by front-matter `date`; undated articles last), then score.
+    Date,
+}
+
+/// What to search for and how to shape the answer.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub include_boilerplate: bool,
+    /// Show a paragraph found in several articles once, listing its sources.
+    pub collapse: bool,
+    /// At most this many hits per article.
+    pub per_doc: Option<usize>,
+    pub sort: SortBy,
+}
+
+impl Request {
+    /// A request with the defaults of the command line.
+    pub fn new(query: impl Into<String>) -> Request {
+        Request {
+            query: query.into(),
+            limit: 10,
+            offset: 0,
+            include_boilerplate: false,
+            collapse: true,
+            per_doc: None,
+            sort: SortBy::Score,
+        }
+    }
+}
+
+/// Another place a hit's text is found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub doc_id: String,
+    pub path: String,
+    pub passage: u32,
+    pub line_start: u32,
+    pub line_end: u32,
+}
+
+/// One matching passage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub doc_id: String,
+    pub path: String,
+    pub title: String,
+    pub section: Option<String>,
+    pub passage: u32,
+    pub line_start: u32,
+    pub line_end: u32,
+    pub boilerplate: bool,
+    pub text: String,
+    pub snippet: String,
+    pub highlights: Vec<[usize; 2]>,
+    pub metadata: BTreeMap<String, String>,
+    /// Other files with this passage: copies of the article, and other articles with the
+    /// same paragraph.
+    pub also_in: Vec<Source>,
+    /// Highlights in the title (for the text printer; not part of the JSON schema).
+    #[serde(skip)]
+    pub title_highlights: Vec<[usize; 2]>,
+}
+
+/// The answer to one query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub query: String,
+    /// Matching passages, before folding duplicates and `--per-doc`.
+    pub total_hits: usize,
+    pub hits: Vec<Hit>,
+    /// Notes about the query (unknown field names and the like), for stderr.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// A failure to search: the query is at fault (the user must fix it) or the index is.
+#[derive(Debug)]
+pub enum SearchError {
+    Query(QueryError),
+    Index(anyhow::Error),
+}
+
+impl std::fmt::Display for SearchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SearchError::Query(e) => write!(f, "{e}"),
+            SearchError::Index(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for SearchError {}
+
+impl From<QueryError> for SearchError {
+    fn from(e: QueryError) -> Self {
+        SearchError::Query(e)
+    }
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(e.into())
+    }
+}
+
+/// An index opened for searching.
+pub struct Engine {
+    fields: Fields,
+    reader: IndexReader,
+    /// The seeds folder as paths should be shown from the current directory.
+    seeds_shown: PathBuf,
+    /// Passage hashes of paragraphs repeated across unrelated articles.
+    repeated: Arc<HashSet<u64>>,
+}
+
+/// A passage that matched, with what ordering and folding need.
+#[derive(Debug, Clone)]
+struct Candidate {
+    date: i64,
+    score: f32,
+    address: DocAddress,
+    article: u64,
+    phash: u64,
+    passage: u64,
+}
+
+/// A hit before its stored fields are read: the best candidate and its duplicates.
+struct Group {
+    lead: Candidate,
+    duplicates: Vec<Candidate>,
+}
+
+impl Engine {
+    /// Prepares `store` for searching, with the state of its last commit.
+    ///
+    /// # Errors
+    /// When tantivy cannot open a reader on the index.
+    pub fn new(store: &Store, payload: &Payload) -> Result<Engine> {
+        let reader = store
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .with_context(|| {
+                format!(
+                    "cannot read the index in {}",
+                    crate::display_path(&store.dir)
+                )
+            })?;
+        Ok(Engine {
+            fields: store.fields,
+            reader,
+            seeds_shown: shown_from_cwd(&payload.seeds),
+            repeated: Arc::new(payload.repeated.iter().copied().collect()),
+        })
+    }
+
+    /// The tantivy searcher (for commands that read the index directly).
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Runs one query.
+    ///
+    /// # Errors
+    /// [`SearchError::Query`] when the query is malformed or a filter value cannot be read;
+    /// [`SearchError::Index`] when the index cannot be read.
+    pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
+        let parsed = query::parse(&request.query)?;
+        let searcher = self.reader.searcher();
+        let mut compiler = Compiler::new(&self.fields, &searcher);
+        let Some(compiled) = compiler.clauses(&parsed.clauses, false)? else {
+            return Err(QueryError {
+                message: "the query has no words to search for".into(),
+                column: None,
+            }
+            .into());
+        };
+        let mut warnings = parsed.warnings;
+        warnings.append(&mut compiler.warnings);
+        let query = self.without_boilerplate(compiled, request.include_boilerplate);
+
+        let wanted = request.offset.saturating_add(request.limit);
+        let max_candidates = usize::try_from(searcher.num_docs())
+            .unwrap_or(usize::MAX)
+            .max(1);
+        let mut fetch = wanted
+            .saturating_mul(4)
+            .saturating_add(16)
+            .min(max_candidates);
+        let (groups, total_hits) = loop {
+            let (candidates, total_hits) =
+                self.candidates(&searcher, &query, fetch, request.sort)?;
+            let exhausted = candidates.len() < fetch || fetch >= max_candidates;
+            let groups = arrange(candidates, request);
+            if groups.len() >= wanted || exhausted {
+                break (groups, total_hits);
+            }
+            fetch = fetch.saturating_mul(4).min(max_candidates);
+        };
+
+        let highlighter = compiler.highlighter();
+        let mut hits = Vec::new();
+        for (i, group) in groups
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .enumerate()
+        {
+            let hit = self
+                .hit(&searcher, &group, &highlighter)
+                .map_err(SearchError::Index)?;
+            hits.push(Hit {
+                rank: request.offset + i + 1,
+                ..hit
+            });
+        }
+        Ok(Results {
+            query: request.query.clone(),
+            total_hits,
+            hits,
+            warnings,
+        })
+    }
+
+    fn without_boilerplate(&self, query: Box<dyn TQuery>, include: bool) -> Box<dyn TQuery> {
+        if include {
+            return query;
+        }
+        let marked = Term::from_field_u64(self.fields.boilerplate, 1);
+        let mut parts: Vec<(TOccur, Box<dyn TQuery>)> = vec![
+            (TOccur::Must, query),
+            (
+                TOccur::MustNot,
+                Box::new(TermQuery::new(marked, IndexRecordOption::Basic)),
+            ),
+        ];
+        if !self.repeated.is_empty() {
+            let terms = self
+                .repeated
+                .iter()
+                .map(|h| Term::from_field_u64(self.fields.phash, *h));
+            parts.push((TOccur::MustNot, Box::new(TermSetQuery::new(terms))));
+        }
+        Box::new(BooleanQuery::new(parts))
+    }
+
+    /// The best `fetch` passages, in a deterministic order, and the number that matched.
+    fn candidates(
+        &self,
+        searcher: &Searcher,
+        query: &dyn TQuery,
+        fetch: usize,
+        sort: SortBy,
+    ) -> Result<(Vec<Candidate>, usize), SearchError> {
+        let top = TopDocs::with_limit(fetch.max(1));
+        let (found, total): (Vec<(i64, f32, DocAddress)>, usize) = match sort {
+            SortBy::Score => {
+                let (docs, total) = searcher.search(query, &(top.order_by_score(), Count))?;
+                (docs.into_iter().map(|(s, a)| (0, s, a)).collect(), total)
+            }
+            SortBy::Date => {
+                let by_date = top.tweak_score(|segment: &SegmentReader| {
+                    let dates = segment.fast_fields().date(names::DATE).ok();
+                    move |doc, score| {
+                        let date = dates
+                            .as_ref()
+                            .and_then(|c| c.first(doc))
+                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                        (date, score)
+                    }
+                });
+                let (docs, total) = searcher.search(query, &(by_date, Count))?;
+                (
+                    docs.into_iter().map(|((d, s), a)| (d, s, a)).collect(),
+                    total,
+                )
+            }
+        };
+        let mut columns = Columns::default();
+        let mut candidates = Vec::with_capacity(found.len());
+        for (date, score, address) in found {
+            let cols = columns.of(searcher, address.segment_ord)?;
+            let doc = address.doc_id;
+            candidates.push(Candidate {
+                date,
+                score,
+                address,
+                article: cols.article.first(doc).unwrap_or(0),
+                phash: cols.phash.first(doc).unwrap_or(0),
+                passage: cols.passage.first(doc).unwrap_or(0),
+            });
+        }
+        candidates.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| b.score.total_cmp(&a.score))
+        });
+        // Equal keys: order by doc_id, then passage, so output never depends on how the
+        // index happens to be segmented. Doc_ids are only read for such ties.
+        let mut start = 0;
+        while start < candidates.len() {
+            let mut end = start + 1;
+            while end < candidates.len()
+                && candidates[end].date == candidates[start].date
+                && candidates[end].score == candidates[start].score
+            {
+                end += 1;
+            }
+            if end - start > 1 {
+                let mut keyed = Vec::with_capacity(end - start);
+                for c in &candidates[start..end] {
+                    let doc_id = columns.doc_id(searcher, c.address)?;
+                    keyed.push((doc_id, c.passage, c.clone()));
+                }
+                keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+                for (slot, (_, _, c)) in candidates[start..end].iter_mut().zip(keyed) {
+                    *slot = c;
+                }
+            }
+            start = end;
+        }
+        Ok((candidates, total))
+    }
+
+    fn hit(&self, searcher: &Searcher, group: &Group, highlighter: &Highlighter) -> Result<Hit> {
+        let stored = Stored::read(searcher, &self.fields, group.lead.address)?;
+        let mut sources = stored.sources(&self.seeds_shown).into_iter();
+        let first = sources.next();
+        let mut also_in: Vec<Source> = sources.collect();
+        for dup in &group.duplicates {
+            let other = Stored::read(searcher, &self.fields, dup.address)?;
+            also_in.extend(other.sources(&self.seeds_shown));
+        }
+        let Snippet {
+            text: snippet,
+            highlights,
+        } = highlighter.snippet(&stored.text, SNIPPET_CHARS);
+        let title_highlights = highlighter.snippet(&stored.title, usize::MAX).highlights;
+        let first = first.unwrap_or(Source {
+            doc_id: String::new(),
+            path: String::new(),
+            passage: stored.passage,
+            line_start: stored.line_start,
+            line_end: stored.line_end,
+        });
+        Ok(Hit {
+            rank: 0,
+            score: group.lead.score,
+            doc_id: first.doc_id,
+            path: first.path,
+            title: stored.title,
+            section: stored.section,
+            passage: stored.passage,
+            line_start: stored.line_start,
+            line_end: stored.line_end,
+            boilerplate: stored.boilerplate || self.repeated.contains(&group.lead.phash),
+            text: stored.text,
+            snippet,
+            highlights,
+            metadata: stored.metadata,
+            also_in,
+            title_highlights,
+        })
+    }
+}
+
+/// Folds duplicates and applies `--per-doc`, keeping the order of `candidates`.
+fn arrange(candidates: Vec<Candidate>, request: &Request) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_text: HashMap<u64, usize> = HashMap::new();
+    let mut per_article: HashMap<u64, usize> = HashMap::new();
+    for candidate in candidates {
+        if request.collapse {
+            if let Some(&i) = by_text.get(&candidate.phash) {
+                groups[i].duplicates.push(candidate);
+                continue;
+            }
+        }
+        if let Some(max) = request.per_doc {
+            let count = per_article.entry(candidate.article).or_default();
+            if *count >= max {
+                continue;
+            }
+            *count += 1;
+        }
+        by_text.insert(candidate.phash, groups.len());
+        groups.push(Group {
+            lead: candidate,
+            duplicates: Vec::new(),
+        });
+    }
+    groups
+}
+
+/// Fast-field columns of one segment.
+struct SegmentColumns {
+    article: Column<u64>,
+    phash: Column<u64>,
+    passage: Column<u64>,
+    doc: Option<StrColumn>,
+}
+
+/// Columns opened on demand, per segment.
+#[derive(Default)]
+struct Columns {
+    segments: HashMap<u32, SegmentColumns>,
+}
+
+impl Columns {
+    fn of(&mut self, searcher: &Searcher, segment: u32) -> tantivy::Result<&SegmentColumns> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.segments.entry(segment) {
+            let fast = searcher.segment_reader(segment).fast_fields();
+            slot.insert(SegmentColumns {
+                article: fast.u64(names::ARTICLE)?,
+                phash: fast.u64(names::PHASH)?,
+                passage: fast.u64(names::PASSAGE)?,
+                doc: fast.str(names::DOC)?,
+            });
+        }
+        self.segments
+            .get(&segment)
+            .ok_or_else(|| tantivy::TantivyError::InternalError("segment columns".into()))
+    }
+
+    fn doc_id(&mut self, searcher: &Searcher, address: DocAddress) -> tantivy::Result<String> {
+        let cols = self.of(searcher, address.segment_ord)?;
+        let mut out = String::new();
+        if let Some(doc) = &cols.doc {
+            if let Some(ord) = doc.term_ords(address.doc_id).next() {
+                doc.ord_to_str(ord, &mut out)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The stored fields of one passage.
+pub struct Stored {
+    pub doc_ids: Vec<String>,
+    pub rels: Vec<String>,
+    pub title: String,
+    pub section: Option<String>,
+    pub text: String,
+    pub passage: u32,
+    pub line_start: u32,
+    pub line_end: u32,
+    pub boilerplate: bool,
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl Stored {
+    /// Reads a passage's stored fields.
+    ///
+    /// # Errors
+    /// When the document store cannot be read.
+    pub fn read(searcher: &Searcher, fields: &Fields, address: DocAddress) -> Result<Stored> {
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .context("cannot read a passage from the index")?;
+        let text_of = |field: Field| -> Option<String> {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        let all_of = |field: Field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let num_of = |field: Field| -> u32 {
+            doc.get_first(field)
+                .and_then(|v| v.as_u64())
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0)
+        };
+        Ok(Stored {
+            doc_ids: all_of(fields.doc),
+            rels: all_of(fields.path),
+            title: text_of(fields.title).unwrap_or_default(),
+            section: text_of(fields.section),
+            text: text_of(fields.text).unwrap_or_default(),
+            passage: num_of(fields.passage),
+            line_start: num_of(fields.line_start),
+            line_end: num_of(fields.line_end),
+            boilerplate: num_of(fields.boilerplate) == 1,
+            metadata: text_of(fields.meta)
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// Every file holding this passage, as shown from the current directory.
+    pub fn sources(&self, seeds_shown: &Path) -> Vec<Source> {
+        self.doc_ids
+            .iter()
+            .zip(&self.rels)
+            .map(|(doc_id, rel)| Source {
+                doc_id: doc_id.clone(),
+                path: crate::display_path(&seeds_shown.join(rel)),
+                passage: self.passage,
+                line_start: self.line_start,
+                line_end: self.line_end,
+            })
+            .collect()
+    }
+}
+
+/// `path` relative to the current directory when it lies below it, else as it is.
+pub fn shown_from_cwd(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .filter(|rel| !rel.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
+}
