@@ -37,6 +37,58 @@ const KEEP_TEXT_BYTES: usize = 64 << 20;
 /// of segments, small enough to keep the whole build's peak memory modest.
 const HEAP_PER_THREAD: usize = 48 << 20;
 
+/// Set by [`request_stop`]: indexing stops at the next article without committing.
+static STOP: AtomicBool = AtomicBool::new(false);
+/// Whether a sync is running (from its scan to its commit).
+static WRITING: AtomicBool = AtomicBool::new(false);
+
+/// Asks a running sync to stop before its commit (what Ctrl-C does). Returns `false` when
+/// no sync is writing, so the caller can simply exit.
+/// A second request while the first is pending also returns `false`.
+pub fn request_stop() -> bool {
+    WRITING.load(Ordering::SeqCst) && !STOP.swap(true, Ordering::SeqCst)
+}
+
+/// Whether an error chain says a sync was interrupted.
+pub fn is_interrupted(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| cause.is::<Interrupted>())
+}
+
+/// The error of a sync stopped by [`request_stop`]; nothing was committed.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted; the index keeps its last committed state")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Clears [`WRITING`] when a sync leaves its writing phase, however it leaves.
+struct WritingGuard;
+
+impl WritingGuard {
+    fn enter() -> WritingGuard {
+        WRITING.store(true, Ordering::SeqCst);
+        WritingGuard
+    }
+}
+
+impl Drop for WritingGuard {
+    fn drop(&mut self) {
+        WRITING.store(false, Ordering::SeqCst);
+    }
+}
+
+fn check_stop() -> Result<()> {
+    if STOP.load(Ordering::SeqCst) {
+        return Err(Interrupted.into());
+    }
+    Ok(())
+}
+
 /// How to sync.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -112,6 +164,7 @@ pub fn sync(
     progress: &dyn Progress,
 ) -> Result<Report> {
     let started = Instant::now();
+    let _running = WritingGuard::enter();
     let given = seeds;
     let seeds = corpus::resolve_root(given);
     // Check the folder before creating an index for it.
@@ -127,6 +180,7 @@ pub fn sync(
             store.manifest(&payload)?
         };
         let mut plan = plan(&listing.files, &old, &payload, options.rebuild);
+        check_stop()?;
         plan.warnings.splice(0..0, listing.problems);
         let same_seeds = payload.seeds == seeds;
         let dirs_same = payload.dirs == listing.dirs;
@@ -155,6 +209,7 @@ pub fn sync(
         }
 
         let bytes: u64 = plan.writes.iter().map(|job| job.bytes).sum();
+        check_stop()?;
         let writer = acquire_writer(&store, options.wait, bytes)?;
         // Another process may have committed while we were planning: plan again.
         if store.payload()?.generation != payload.generation {
@@ -170,6 +225,7 @@ pub fn sync(
         let manifest = outcome.manifest;
         let (files, articles, passages) = totals(&manifest);
         let generation = payload.generation + 1;
+        check_stop()?;
         store.write_manifest(generation, &manifest)?;
         let new_payload = Payload {
             generation,
@@ -225,6 +281,7 @@ fn acquire_writer(store: &Store, wait: bool, bytes: u64) -> Result<IndexWriter<T
                 if !wait {
                     return Err(store::busy_error(&store.dir).context(err));
                 }
+                check_stop()?;
                 std::thread::sleep(Duration::from_millis(100));
             }
             Err(err) => {
@@ -397,6 +454,9 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
     let to_read: Vec<&SeedFile> = files.iter().filter(|f| needs_read(f)).collect();
     let kept = AtomicUsize::new(0);
     let loaded = parallel_map(&to_read, |f| {
+        if STOP.load(Ordering::Relaxed) {
+            return (Ok(Load::Skip("interrupted".into())), false);
+        }
         let result = corpus::load(&f.path);
         let size = match &result {
             Ok(Load::Text(t)) => t.text.len(),
@@ -634,7 +694,7 @@ fn apply(
     let failed = AtomicBool::new(false);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let results = parallel_map(&plan.writes, |job| {
-        if failed.load(Ordering::Relaxed) {
+        if failed.load(Ordering::Relaxed) || STOP.load(Ordering::Relaxed) {
             return None;
         }
         let result = write_article(&fields, writer, job);
@@ -654,6 +714,7 @@ fn apply(
     if let Some(err) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(err);
     }
+    check_stop()?;
 
     let mut files = plan.records;
     let mut warnings = Vec::new();

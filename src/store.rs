@@ -10,10 +10,14 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
 use serde::{Deserialize, Serialize};
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
+};
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings};
 
@@ -153,19 +157,32 @@ impl Store {
                 if !dir.join("meta.json").exists() {
                     return Ok(None);
                 }
-                Self::open_existing(dir).map(Some)
+                Self::open_read_only(dir).map(Some)
             }
         }
     }
 
     fn open_existing(dir: &Path) -> Result<Store> {
+        Self::open_with(dir, |d| Ok(Box::new(d)))
+    }
+
+    /// Opens an index for reading only: no lock file is created, so an index on read-only
+    /// media can be searched.
+    fn open_read_only(dir: &Path) -> Result<Store> {
+        Self::open_with(dir, |d| Ok(Box::new(ReadOnlyDirectory(d))))
+    }
+
+    fn open_with(
+        dir: &Path,
+        wrap: impl Fn(MmapDirectory) -> Result<Box<dyn Directory>>,
+    ) -> Result<Store> {
         let damaged = || {
             format!(
                 "cannot open the index in {}; if it is damaged, run `seedsearch index --rebuild`",
                 crate::display_path(dir)
             )
         };
-        let directory = MmapDirectory::open(dir).with_context(damaged)?;
+        let directory = wrap(MmapDirectory::open(dir).with_context(damaged)?)?;
         let index = Index::open(directory).with_context(damaged)?;
         schema::register_tokenizers(&index);
         let fields = schema::fields_of(&index.schema()).with_context(damaged)?;
@@ -246,6 +263,35 @@ impl Store {
         })
     }
 
+    /// A reader on the last commit. A commit by another process can delete the files of
+    /// the state being opened (the price of taking no lock, see [`ReadOnlyDirectory`]), so a
+    /// failed open is retried on the newer state.
+    ///
+    /// # Errors
+    /// When the index cannot be read three times in a row.
+    pub fn reader(&mut self) -> Result<tantivy::IndexReader> {
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .index
+                .reader_builder()
+                .reload_policy(tantivy::ReloadPolicy::Manual)
+                .try_into();
+            match result {
+                Ok(reader) => return Ok(reader),
+                Err(_) if attempt < 2 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    *self = Self::open_read_only(&self.dir)?;
+                }
+                Err(err) => {
+                    return Err(anyhow!(err))
+                        .with_context(|| format!("cannot read the index in {}", self.shown()))
+                }
+            }
+        }
+    }
+
     /// The state recorded by the last commit (the default before the first one).
     ///
     /// # Errors
@@ -309,7 +355,11 @@ impl Store {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(MANIFEST_PREFIX) && name != keep {
+            let stale_manifest = name.starts_with(MANIFEST_PREFIX) && name != keep;
+            // Temporary files of writes interrupted by a crash.
+            let stale_temp =
+                name.starts_with(&format!(".{MANIFEST_PREFIX}")) && name.ends_with(".tmp");
+            if stale_manifest || stale_temp {
                 let _ = fs::remove_file(entry.path());
             }
         }
@@ -331,6 +381,52 @@ impl Store {
 
     fn shown(&self) -> String {
         crate::display_path(&self.dir)
+    }
+}
+
+/// A directory for searching: it reads like [`MmapDirectory`] but takes no locks. Tantivy
+/// takes a lock while it reads `meta.json`, which creates a lock file; on a folder the
+/// user cannot write to (an index on read-only media) that fails, and a search must not.
+/// The lock guards against a concurrent commit deleting files mid-open, which
+/// [`Store::reader`] handles by retrying.
+#[derive(Debug, Clone)]
+struct ReadOnlyDirectory(MmapDirectory);
+
+impl Directory for ReadOnlyDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+
+    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.0.watch(watch_callback)
     }
 }
 

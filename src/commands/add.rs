@@ -138,14 +138,21 @@ pub fn run(config: &Config, args: &AddArgs) -> Result<Outcome> {
         );
     }
 
+    // What was at each destination before, to undo the copy if indexing fails.
+    let mut undo: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
     for input in &to_write {
         let dest_path = config.seeds.join(&input.dest);
         if let Some(parent) = dest_path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", display_path(parent)))?;
         }
-        store::write_atomically(&dest_path, &input.bytes)
-            .with_context(|| format!("cannot write {}", display_path(&dest_path)))?;
+        let previous = std::fs::read(&dest_path).ok();
+        if let Err(err) = store::write_atomically(&dest_path, &input.bytes) {
+            roll_back(&undo);
+            return Err(anyhow!(err))
+                .with_context(|| format!("cannot write {}", display_path(&dest_path)));
+        }
+        undo.push((dest_path, previous));
     }
     for a in &already {
         output::note(&format!(
@@ -154,10 +161,13 @@ pub fn run(config: &Config, args: &AddArgs) -> Result<Outcome> {
         ));
     }
 
-    let report = if to_write.is_empty() && Store::open(&config.index)?.is_some() {
-        None
-    } else {
-        Some(super::sync(config, Options::default())?)
+    // Sync even when nothing was copied: a file already in the folder may not be indexed.
+    let report = match super::sync(config, Options::default()) {
+        Ok(report) => Some(report),
+        Err(err) => {
+            roll_back(&undo);
+            return Err(err.context("nothing was added"));
+        }
     };
     let doc_ids = doc_ids(config)?;
     let added: Vec<Added> = to_write
@@ -190,6 +200,16 @@ pub fn run(config: &Config, args: &AddArgs) -> Result<Outcome> {
         out.flush()?;
     }
     Ok(Outcome::Success)
+}
+
+/// Puts the seeds folder back as it was before the copy.
+fn roll_back(undo: &[(PathBuf, Option<Vec<u8>>)]) {
+    for (path, previous) in undo {
+        let _ = match previous {
+            Some(bytes) => store::write_atomically(path, bytes),
+            None => std::fs::remove_file(path),
+        };
+    }
 }
 
 fn list_paths(paths: &[PathBuf]) -> String {

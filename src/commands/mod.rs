@@ -56,6 +56,9 @@ pub fn open_index(config: &Config, sync_allowed: bool) -> Result<Opened> {
                 ));
             }
             if let Err(err) = sync(config, Options::default()) {
+                if crate::indexer::is_interrupted(&err) {
+                    return Err(err);
+                }
                 output::warn(
                     &format!("{err:#}; searching the index as it was"),
                     config.stderr_color,

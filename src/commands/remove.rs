@@ -65,16 +65,32 @@ pub fn run(config: &Config, args: &RemoveArgs) -> Result<Outcome> {
             unknown.join(", ")
         ));
     }
+    // Move the files aside (hidden names are not indexed), sync, and only then delete
+    // them: if the sync fails, they are put back and nothing was removed.
+    let mut aside = Vec::new();
     for removed in &doomed {
-        match std::fs::remove_file(&removed.path) {
-            Ok(()) => {}
+        let path = std::path::PathBuf::from(&removed.path);
+        let hidden = hidden_name(&path);
+        match std::fs::rename(&path, &hidden) {
+            Ok(()) => aside.push((path, hidden)),
             Err(err) if err.kind() == io::ErrorKind::NotFound => {}
             Err(err) => {
-                return Err(anyhow!(err)).with_context(|| format!("cannot delete {}", removed.path))
+                restore(&aside);
+                return Err(anyhow!(err))
+                    .with_context(|| format!("cannot delete {}", removed.path));
             }
         }
     }
-    let report = super::sync(config, Options::default())?;
+    let report = match super::sync(config, Options::default()) {
+        Ok(report) => report,
+        Err(err) => {
+            restore(&aside);
+            return Err(err.context("nothing was removed"));
+        }
+    };
+    for (_, hidden) in &aside {
+        let _ = std::fs::remove_file(hidden);
+    }
     if !config.quiet {
         for removed in &doomed {
             output::note(&format!(
@@ -95,4 +111,19 @@ pub fn run(config: &Config, args: &RemoveArgs) -> Result<Outcome> {
         out.flush()?;
     }
     Ok(Outcome::Success)
+}
+
+/// `dir/.name.seedsearch-removing`: out of the index's sight, on the same file system.
+fn hidden_name(path: &std::path::Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.seedsearch-removing"))
+}
+
+fn restore(aside: &[(std::path::PathBuf, std::path::PathBuf)]) {
+    for (path, hidden) in aside {
+        let _ = std::fs::rename(hidden, path);
+    }
 }

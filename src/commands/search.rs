@@ -25,8 +25,8 @@ use crate::{display_path, output, Outcome};
 /// # Errors
 /// A malformed query, an unreadable batch file, or an index that cannot be opened.
 pub fn run(config: &Config, args: &SearchArgs) -> Result<Outcome> {
-    let opened = super::open_index(config, !args.no_sync)?;
-    let engine = Engine::new(&opened.store, &opened.payload)?;
+    let mut opened = super::open_index(config, !args.no_sync)?;
+    let engine = Engine::new(&mut opened.store, &opened.payload)?;
     let template = Request {
         query: String::new(),
         limit: usize::try_from(args.limit).unwrap_or(usize::MAX),

@@ -77,8 +77,8 @@ pub fn parse_target(target: &str) -> (&str, Option<u32>) {
 /// # Errors
 /// An unknown doc_id, a passage number out of range, or an unreadable index.
 pub fn run(config: &Config, args: &ShowArgs) -> Result<Outcome> {
-    let opened = super::open_index(config, true)?;
-    let engine = Engine::new(&opened.store, &opened.payload)?;
+    let mut opened = super::open_index(config, true)?;
+    let engine = Engine::new(&mut opened.store, &opened.payload)?;
     let (doc_id, number) = parse_target(&args.target);
     let fields = *engine.fields();
     let searcher = engine.searcher();

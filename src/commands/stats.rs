@@ -39,10 +39,11 @@ pub struct Stats {
 /// # Errors
 /// When the index cannot be opened or read.
 pub fn run(config: &Config, args: &StatsArgs) -> Result<Outcome> {
-    let opened = super::open_index(config, true)?;
+    // Figures about the index as it is: no update first.
+    let mut opened = super::open_index(config, false)?;
+    let reader = opened.store.reader()?;
     let store = &opened.store;
     let payload = &opened.payload;
-    let reader = store.index.reader()?;
     let searcher = reader.searcher();
     let mut dictionaries = Vec::new();
     for segment in searcher.segment_readers() {

@@ -19,9 +19,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Occur as TOccur, Query as TQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, IndexReader, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, IndexReader, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::query::{self, QueryError};
 use crate::schema::{names, Fields};
@@ -180,18 +178,8 @@ impl Engine {
     ///
     /// # Errors
     /// When tantivy cannot open a reader on the index.
-    pub fn new(store: &Store, payload: &Payload) -> Result<Engine> {
-        let reader = store
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .with_context(|| {
-                format!(
-                    "cannot read the index in {}",
-                    crate::display_path(&store.dir)
-                )
-            })?;
+    pub fn new(store: &mut Store, payload: &Payload) -> Result<Engine> {
+        let reader = store.reader()?;
         Ok(Engine {
             fields: store.fields,
             reader,

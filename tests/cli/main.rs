@@ -6,5 +6,6 @@ mod harness;
 mod indexing;
 mod managing;
 mod output;
+mod reliability;
 mod scripting;
 mod searching;
