@@ -4,6 +4,7 @@
 //! normalised the same way wherever it is seen. It splits on anything that is not a letter or
 //! digit, keeps apostrophes inside words (`Poland’s` with a straight or curly apostrophe is
 //! one word), drops the English possessive `'s`, keeps digit groups (`40,000`, `2.5`) whole,
+//! splits where letters meet digits (`p53` → `p`, `53`, so `IL6` matches `IL-6`),
 //! lower-cases, folds diacritics (`Wiesław` → `wieslaw`) and stems (`drones` → `drone`).
 //!
 //! ```
@@ -58,8 +59,11 @@ pub fn terms(text: &str) -> Vec<String> {
 /// A word is a run of letters and digits. Inside a word an apostrophe (`'`, `’`, `ʼ`) is
 /// kept out of the term but does not split it (`don't` → `dont`), and a final `'s` is dropped
 /// (`NATO’s` → `nato`). A `,` or `.` between digits stays in the number (`40,000` → `40000`,
-/// `2.5` → `2.5`). Combining accents are skipped, so decomposed and precomposed letters give
-/// the same term. Terms are lower-cased here; folding and stemming are later filters.
+/// `2.5` → `2.5`). Letters and digits next to each other are separate terms (`p53` → `p`,
+/// `53`; `H2A` → `h`, `2`, `a`), so `IL6`, `IL-6` and `IL 6` give the same terms; the
+/// search side matches such a word by its parts and, ranked higher, as a phrase of them.
+/// Combining accents are skipped, so decomposed and precomposed letters give the same term.
+/// Terms are lower-cased here; folding and stemming are later filters.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     token: Token,
@@ -141,6 +145,11 @@ impl TokenStream for WordTokenStream<'_> {
         let mut last_was_digit = false;
         while let Some(c) = self.char_at(end) {
             if is_word_char(c) {
+                // A change between digits and letters starts a new term (`p53` → `p`, `53`;
+                // `IL6` and `IL-6` alike → `il`, `6`).
+                if end > start && c.is_ascii_digit() != last_was_digit {
+                    break;
+                }
                 self.push_lower(c);
                 last_was_digit = c.is_ascii_digit();
                 end += c.len_utf8();
@@ -239,6 +248,16 @@ mod tests {
         let got = words(text);
         assert_eq!(&text[got[0].1..got[0].2], "Warsaw’s");
         assert_eq!(&text[got[1].1..got[1].2], "rare");
+    }
+
+    #[test]
+    fn letters_and_digits_are_split() {
+        assert_eq!(terms("p53"), ["p", "53"]);
+        assert_eq!(terms("IL6"), terms("IL-6"));
+        assert_eq!(terms("H2A.Z"), ["h", "2", "a", "z"]);
+        assert_eq!(terms("CD8+"), ["cd", "8"]);
+        // Digit groups are still one number.
+        assert_eq!(terms("v2.5"), ["v", "2.5"]);
     }
 
     #[test]

@@ -257,22 +257,31 @@ impl std::str::FromStr for ContentHash {
     }
 }
 
+/// Hex in human-readable formats (JSON), a plain number in binary ones (the manifest).
 impl Serialize for ContentHash {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_u128(self.0)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for ContentHash {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        if d.is_human_readable() {
+            let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            s.parse().map_err(serde::de::Error::custom)
+        } else {
+            u128::deserialize(d).map(ContentHash)
+        }
     }
 }
 
 /// Hashes text as described for [`ContentHash`].
 pub fn content_hash(text: &str) -> ContentHash {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.trim_start_matches('\u{feff}');
     let mut hasher = Xxh3::new();
     let mut blank_run = 0usize;
     for line in article::lines(text) {

@@ -21,7 +21,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::article::{self, Article, PassageKind};
 use crate::corpus::{self, ContentHash, Encoding, Load, Problem, SeedFile};
 use crate::manifest::{ArticleRecord, FileRecord, FileState, Manifest};
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 use crate::store::{self, Payload, Store};
 
 /// Files changed this recently before the previous scan are hashed again even if their size
@@ -31,7 +31,7 @@ const RACY_WINDOW_NS: i64 = 2_000_000_000;
 
 /// Decoded text kept in memory between hashing and indexing; above this, files are read a
 /// second time instead (from the page cache) to keep peak memory flat on big folders.
-const KEEP_TEXT_BYTES: usize = 64 << 20;
+const KEEP_TEXT_BYTES: usize = 8 << 20;
 
 /// Indexing memory per writer thread: large enough that a 100 MB folder makes a handful
 /// of segments, small enough to keep the whole build's peak memory modest.
@@ -216,6 +216,12 @@ pub fn sync(
             drop(writer);
             continue;
         }
+        // A run killed mid-commit can leave files no commit refers to (a deletes file among
+        // them, whose name the next commit would reuse and trip over): clear them first.
+        writer
+            .garbage_collect_files()
+            .wait()
+            .context("cannot clear files left by an interrupted run")?;
         if options.rebuild {
             writer.delete_all_documents()?;
         }
@@ -683,7 +689,7 @@ fn apply(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let fields = store.fields;
-    let key_term = |hash: ContentHash| Term::from_field_text(fields.key, &hash.to_string());
+    let key_term = |hash: ContentHash| Term::from_field_u64(fields.article, article_key(hash));
     for hash in &plan.deletes {
         writer.delete_term(key_term(*hash));
     }
@@ -821,6 +827,12 @@ fn fallback_title(rel: &str) -> String {
     stem(name).to_string()
 }
 
+/// The key of an article in the index: its content hash truncated to 64 bits (a
+/// collision among the articles of one collection is vanishingly unlikely).
+pub fn article_key(hash: ContentHash) -> u64 {
+    hash.0 as u64
+}
+
 /// Hash of a passage's text with case, punctuation and spacing folded away: the same
 /// paragraph in two articles gets the same value.
 pub fn passage_hash(text: &str) -> u64 {
@@ -865,7 +877,6 @@ fn passage_docs(
     title: &str,
     notes: &mut Vec<String>,
 ) -> Vec<TantivyDocument> {
-    let key = job.hash.to_string();
     let meta_json = if article.metadata.is_empty() {
         None
     } else {
@@ -891,11 +902,15 @@ fn passage_docs(
     collections.dedup();
 
     let mut base = TantivyDocument::default();
-    base.add_text(fields.key, &key);
-    base.add_u64(fields.article, job.hash.0 as u64);
+    base.add_u64(fields.article, article_key(job.hash));
+    base.add_u64(fields.doc_key, schema::doc_key(&job.files[0].0));
     for (doc_id, rel) in &job.files {
         base.add_text(fields.doc, doc_id);
         base.add_text(fields.path, rel);
+        base.add_text(
+            fields.sources,
+            format!("{doc_id}{}{rel}", schema::SOURCE_SEPARATOR),
+        );
     }
     for collection in collections {
         base.add_text(fields.collection, collection);

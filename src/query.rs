@@ -294,6 +294,8 @@ impl Parser {
             if matches!(c, '+' | '-') {
                 self.pos += 1;
                 match self.peek() {
+                    // `-2` and `+3%` are numbers, not operators ("E2f-1, -2, -3 cells").
+                    Some(next) if next.is_ascii_digit() => {}
                     Some(next) if !is_space(next) && next != ')' => {
                         occur = if c == '+' {
                             Occur::Must
@@ -504,18 +506,22 @@ impl Parser {
         let number: String = self.chars[start..end].iter().collect();
         let boost = number.parse::<f32>().ok().filter(|b| b.is_finite())?;
         self.pos = end;
-        Some(boost)
+        Some(boost.min(MAX_BOOST))
     }
 }
 
-/// Splits `word^2` into `word` and 2.0.
+/// Largest weight a `^boost` may give; more would only overflow scores.
+pub const MAX_BOOST: f32 = 100.0;
+
+/// Splits `word^2` into `word` and 2.0. Only a plain decimal after a word with a letter
+/// is a boost: `10^6` and `2^10` are numbers.
 fn split_boost(word: &str) -> (&str, Option<f32>) {
     if let Some((base, number)) = word.rsplit_once('^') {
-        if !base.is_empty() {
+        let plain = number.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && number.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if plain && base.chars().any(char::is_alphabetic) {
             if let Ok(boost) = number.parse::<f32>() {
-                if boost.is_finite() && boost >= 0.0 {
-                    return (base, Some(boost));
-                }
+                return (base, Some(boost.min(MAX_BOOST)));
             }
         }
     }
@@ -745,6 +751,18 @@ mod tests {
         let q = parse("drone^2 \"air space\"^1.5 (a b)^3").unwrap();
         let boosts: Vec<_> = q.clauses.iter().map(|c| c.boost).collect();
         assert_eq!(boosts, [Some(2.0), Some(1.5), Some(3.0)]);
+    }
+
+    #[test]
+    fn numbers_are_not_operators_or_boosts() {
+        let q = parse("E2f-1, -2, +3 cells 10^6 drone^1e38 x^999").unwrap();
+        assert!(q.clauses.iter().all(|c| c.occur == Occur::Should), "{q:?}");
+        let boosts: Vec<_> = q.clauses.iter().map(|c| c.boost).collect();
+        assert_eq!(
+            boosts,
+            [None, None, None, None, None, None, Some(MAX_BOOST)],
+            "{q:?}"
+        );
     }
 
     #[test]

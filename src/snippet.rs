@@ -175,8 +175,12 @@ fn window_start(text: &str, at: usize) -> usize {
     if lead == 0 {
         return 0;
     }
-    match text[lead..at].find(char::is_whitespace) {
-        Some(i) => lead + i + 1,
+    match text[lead..at]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+    {
+        // Step over the whole character: a no-break space is two bytes.
+        Some((i, c)) => lead + i + c.len_utf8(),
         None => lead,
     }
 }
@@ -325,6 +329,17 @@ mod tests {
         assert!(s.text.starts_with("word word"));
         assert!(s.highlights.is_empty());
         assert!(s.text.chars().count() <= 51);
+    }
+
+    #[test]
+    fn windows_start_after_multi_byte_spaces() {
+        // Found by fuzzing: a no-break space before the match once cut a character in two.
+        let h = Highlighter::from_query_text("drone");
+        for space in ['\u{a0}', '\u{2009}', '\u{3000}', '\u{85}'] {
+            let text = format!("{}{space}drone", "a".repeat(45));
+            let s = h.snippet(&text, 50);
+            assert!(s.text.ends_with("drone"), "{space:?}: {}", s.text);
+        }
     }
 
     #[test]

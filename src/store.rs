@@ -28,7 +28,7 @@ use crate::schema::{self, Fields, FORMAT_VERSION};
 /// The file that marks a folder as a seedsearch index.
 pub const MARKER: &str = "seedsearch.json";
 const MANIFEST_PREFIX: &str = "manifest-";
-const MANIFEST_SUFFIX: &str = ".json";
+const MANIFEST_SUFFIX: &str = ".bin";
 /// Files a version-control checkout or a user may keep in an otherwise empty index folder.
 const HARMLESS: &[&str] = &[".gitignore", ".gitkeep", ".keep"];
 /// Files tantivy writes outside its `.managed.json` list.
@@ -327,7 +327,7 @@ impl Store {
                 crate::display_path(&path)
             )
         })?;
-        serde_json::from_slice(&bytes).with_context(|| {
+        Manifest::from_bytes(&bytes).with_context(|| {
             format!(
                 "{} is damaged; run `seedsearch index --rebuild`",
                 crate::display_path(&path)
@@ -341,8 +341,8 @@ impl Store {
     /// When the file cannot be written.
     pub fn write_manifest(&self, generation: u64, manifest: &Manifest) -> Result<()> {
         let path = self.dir.join(manifest_name(generation));
-        let json = serde_json::to_vec(manifest)?;
-        write_atomically(&path, &json)
+        let bytes = manifest.to_bytes()?;
+        write_atomically(&path, &bytes)
             .with_context(|| format!("cannot write {}", crate::display_path(&path)))
     }
 

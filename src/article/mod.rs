@@ -102,7 +102,7 @@ impl Unit<'_> {
 
 /// Parses decoded article text. Never fails: odd input gives an odd article, not an error.
 pub fn parse(text: &str) -> Article {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.trim_start_matches('\u{feff}');
     let lines = split_lines(text);
     let mut notes = Vec::new();
 

@@ -22,7 +22,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::query::{self, QueryError};
-use crate::schema::{names, Fields};
+use crate::schema::{self, names, Fields};
 use crate::snippet::{Highlighter, Snippet};
 use crate::store::{Payload, Store};
 use compile::Compiler;
@@ -156,7 +156,7 @@ pub struct Engine {
     repeated: Arc<HashSet<u64>>,
 }
 
-/// A passage that matched, with what ordering and folding need.
+/// A passage that matched, with what ordering and folding need (all from fast fields).
 #[derive(Debug, Clone)]
 struct Candidate {
     date: i64,
@@ -165,6 +165,7 @@ struct Candidate {
     article: u64,
     phash: u64,
     passage: u64,
+    doc_key: u64,
 }
 
 /// A hit before its stored fields are read: the best candidate and its duplicates.
@@ -221,19 +222,26 @@ impl Engine {
         let max_candidates = usize::try_from(searcher.num_docs())
             .unwrap_or(usize::MAX)
             .max(1);
+        // Folding and --per-doc can shrink the candidates; fetch more until enough groups
+        // remain, growing by how much the last round shrank.
+        let mut columns = Columns::default();
         let mut fetch = wanted
-            .saturating_mul(4)
-            .saturating_add(16)
+            .saturating_mul(2)
+            .saturating_add(20)
             .min(max_candidates);
         let (groups, total_hits) = loop {
             let (candidates, total_hits) =
-                self.candidates(&searcher, &query, fetch, request.sort)?;
+                self.candidates(&searcher, &mut columns, &query, fetch, request.sort)?;
             let exhausted = candidates.len() < fetch || fetch >= max_candidates;
             let groups = arrange(candidates, request);
             if groups.len() >= wanted || exhausted {
                 break (groups, total_hits);
             }
-            fetch = fetch.saturating_mul(4).min(max_candidates);
+            let shrink = fetch / groups.len().max(1);
+            fetch = fetch
+                .saturating_mul(2)
+                .max(wanted.saturating_mul(shrink).saturating_mul(3) / 2)
+                .min(max_candidates);
         };
 
         let highlighter = compiler.highlighter();
@@ -245,7 +253,7 @@ impl Engine {
             .enumerate()
         {
             let hit = self
-                .hit(&searcher, &group, &highlighter)
+                .hit(&searcher, &mut columns, &group, &highlighter)
                 .map_err(SearchError::Index)?;
             hits.push(Hit {
                 rank: request.offset + i + 1,
@@ -286,6 +294,7 @@ impl Engine {
     fn candidates(
         &self,
         searcher: &Searcher,
+        columns: &mut Columns,
         query: &dyn TQuery,
         fetch: usize,
         sort: SortBy,
@@ -314,7 +323,6 @@ impl Engine {
                 )
             }
         };
-        let mut columns = Columns::default();
         let mut candidates = Vec::with_capacity(found.len());
         for (date, score, address) in found {
             let cols = columns.of(searcher, address.segment_ord)?;
@@ -326,21 +334,26 @@ impl Engine {
                 article: cols.article.first(doc).unwrap_or(0),
                 phash: cols.phash.first(doc).unwrap_or(0),
                 passage: cols.passage.first(doc).unwrap_or(0),
+                doc_key: cols.doc_key.first(doc).unwrap_or(0),
             });
         }
         candidates.sort_by(|a, b| {
             b.date
                 .cmp(&a.date)
                 .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| a.doc_key.cmp(&b.doc_key))
+                .then_with(|| a.passage.cmp(&b.passage))
         });
         // Equal keys: order by doc_id, then passage, so output never depends on how the
-        // index happens to be segmented. Doc_ids are only read for such ties.
+        // index happens to be segmented. The 8-byte doc_id prefix settles most ties; the
+        // full doc_ids are only read where it cannot.
         let mut start = 0;
         while start < candidates.len() {
             let mut end = start + 1;
             while end < candidates.len()
                 && candidates[end].date == candidates[start].date
                 && candidates[end].score == candidates[start].score
+                && candidates[end].doc_key == candidates[start].doc_key
             {
                 end += 1;
             }
@@ -360,14 +373,19 @@ impl Engine {
         Ok((candidates, total))
     }
 
-    fn hit(&self, searcher: &Searcher, group: &Group, highlighter: &Highlighter) -> Result<Hit> {
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        columns: &mut Columns,
+        group: &Group,
+        highlighter: &Highlighter,
+    ) -> Result<Hit> {
         let stored = Stored::read(searcher, &self.fields, group.lead.address)?;
         let mut sources = stored.sources(&self.seeds_shown).into_iter();
         let first = sources.next();
         let mut also_in: Vec<Source> = sources.collect();
         for dup in &group.duplicates {
-            let other = Stored::read(searcher, &self.fields, dup.address)?;
-            also_in.extend(other.sources(&self.seeds_shown));
+            also_in.extend(columns.sources(searcher, dup, &self.seeds_shown)?);
         }
         let Snippet {
             text: snippet,
@@ -435,7 +453,10 @@ struct SegmentColumns {
     article: Column<u64>,
     phash: Column<u64>,
     passage: Column<u64>,
-    doc: Option<StrColumn>,
+    doc_key: Column<u64>,
+    line_start: Column<u64>,
+    line_end: Column<u64>,
+    sources: Option<StrColumn>,
 }
 
 /// Columns opened on demand, per segment.
@@ -452,7 +473,10 @@ impl Columns {
                 article: fast.u64(names::ARTICLE)?,
                 phash: fast.u64(names::PHASH)?,
                 passage: fast.u64(names::PASSAGE)?,
-                doc: fast.str(names::DOC)?,
+                doc_key: fast.u64(names::DOC_KEY)?,
+                line_start: fast.u64(names::LINE_START)?,
+                line_end: fast.u64(names::LINE_END)?,
+                sources: fast.str(names::SOURCE_FILES)?,
             });
         }
         self.segments
@@ -460,15 +484,63 @@ impl Columns {
             .ok_or_else(|| tantivy::TantivyError::InternalError("segment columns".into()))
     }
 
-    fn doc_id(&mut self, searcher: &Searcher, address: DocAddress) -> tantivy::Result<String> {
+    /// Every `(doc_id, path)` of the passage at `address`, primary first.
+    fn files(
+        &mut self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> tantivy::Result<Vec<(String, String)>> {
         let cols = self.of(searcher, address.segment_ord)?;
-        let mut out = String::new();
-        if let Some(doc) = &cols.doc {
-            if let Some(ord) = doc.term_ords(address.doc_id).next() {
-                doc.ord_to_str(ord, &mut out)?;
+        let mut out = Vec::new();
+        if let Some(sources) = &cols.sources {
+            let mut value = String::new();
+            for ord in sources.term_ords(address.doc_id) {
+                value.clear();
+                sources.ord_to_str(ord, &mut value)?;
+                if let Some((doc_id, path)) = value.split_once(schema::SOURCE_SEPARATOR) {
+                    out.push((doc_id.to_string(), path.to_string()));
+                }
             }
         }
         Ok(out)
+    }
+
+    fn doc_id(&mut self, searcher: &Searcher, address: DocAddress) -> tantivy::Result<String> {
+        Ok(self
+            .files(searcher, address)?
+            .into_iter()
+            .next()
+            .map(|(doc_id, _)| doc_id)
+            .unwrap_or_default())
+    }
+
+    /// The sources of a duplicate passage, from fast fields only.
+    fn sources(
+        &mut self,
+        searcher: &Searcher,
+        candidate: &Candidate,
+        seeds_shown: &Path,
+    ) -> Result<Vec<Source>> {
+        let doc = candidate.address.doc_id;
+        let (line_start, line_end) = {
+            let cols = self.of(searcher, candidate.address.segment_ord)?;
+            (
+                cols.line_start.first(doc).unwrap_or(0),
+                cols.line_end.first(doc).unwrap_or(0),
+            )
+        };
+        let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(self
+            .files(searcher, candidate.address)?
+            .into_iter()
+            .map(|(doc_id, rel)| Source {
+                doc_id,
+                path: crate::display_path(&seeds_shown.join(rel)),
+                passage: narrow(candidate.passage),
+                line_start: narrow(line_start),
+                line_end: narrow(line_end),
+            })
+            .collect())
     }
 }
 

@@ -55,7 +55,7 @@ fn killing_the_indexer_at_any_moment_leaves_a_working_index() {
     corpus(&p, "first", 40);
     p.index(&[]);
     let before = stats(&p)["passages"].as_u64().unwrap();
-    corpus(&p, "second", 400);
+    corpus(&p, "second", 1200);
     // Kill at moments spread over the run (deterministic, so failures can be replayed).
     for delay_ms in [30u64, 150, 400, 900, 1600] {
         let mut child = p
@@ -75,14 +75,14 @@ fn killing_the_indexer_at_any_moment_leaves_a_working_index() {
     }
     // The next run finishes the job with no manual cleanup.
     let report = p.index(&[]);
-    assert_eq!(report.files, 440);
+    assert_eq!(report.files, 1240);
     let finished = stats(&p);
     // A fresh build of the same folder holds exactly the same passages.
     let fresh = p.run(&["--index", "fresh", "index", "--format", "json", "--quiet"]);
     let fresh: serde_json::Value = serde_json::from_str(&fresh.stdout).unwrap();
     assert_eq!(finished["passages"], fresh["passages"]);
     assert_eq!(finished["articles"], fresh["articles"]);
-    assert_eq!(p.search("unique399x", &[]).hits[0].doc_id, "second/a00399");
+    assert_eq!(p.search("unique1199x", &[]).hits[0].doc_id, "second/a01199");
     // Leftovers of killed runs (a manifest written for a commit that never happened, temp
     // files) are removed by the next commit.
     p.write("third/new.txt", "New\n\nA late walrus.\n");
@@ -90,7 +90,7 @@ fn killing_the_indexer_at_any_moment_leaves_a_working_index() {
     let leftovers: Vec<String> = std::fs::read_dir(p.root().join("index"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".tmp") || (n.starts_with("manifest-") && !n.ends_with(".json")))
+        .filter(|n| n.ends_with(".tmp") || (n.starts_with("manifest-") && !n.ends_with(".bin")))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let manifests = std::fs::read_dir(p.root().join("index"))
