@@ -43,6 +43,23 @@ pub fn unstemmed() -> TextAnalyzer {
         .build()
 }
 
+/// Lucene's English stop words: kept in the index (phrases need them) and in queries (BM25
+/// weighs them low), but not highlighted or used for proximity.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
+/// Whether an index term (stemmed) is a stop word.
+pub fn is_stopword(term: &str) -> bool {
+    static STEMMED: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    STEMMED
+        .get_or_init(|| STOPWORDS.iter().flat_map(|w| terms(w)).collect())
+        .contains(term)
+}
+
 /// The index terms of `text`, in order (a convenience for tests and the query parser).
 pub fn terms(text: &str) -> Vec<String> {
     let mut analyzer = stemmed();
@@ -280,6 +297,15 @@ mod tests {
     fn stems_english() {
         assert_eq!(terms("drones"), terms("drone"));
         assert_eq!(terms("invoking"), terms("invoke"));
+    }
+
+    #[test]
+    fn stopwords_are_recognised_after_stemming() {
+        for word in ["the", "was", "is", "To"] {
+            let term = &terms(word)[0];
+            assert!(is_stopword(term), "{word}");
+        }
+        assert!(!is_stopword(&terms("drone")[0]));
     }
 
     #[test]

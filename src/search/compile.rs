@@ -35,6 +35,14 @@ pub const TITLE_BOOST: f32 = 1.0;
 /// Weight of a match in the section heading relative to one in the text (short, like
 /// titles, and treated alike).
 pub const SECTION_BOOST: f32 = 1.0;
+/// Weight of the proximity clauses: each pair of neighbouring query words found within
+/// [`PROXIMITY_SLOP`] positions of each other in a passage adds this much of a phrase
+/// score, so "drone incursion" ranks the passage that says "the drone incursion" first.
+const PROXIMITY_BOOST: f32 = 0.5;
+/// How far apart two neighbouring query words may be to count as near.
+const PROXIMITY_SLOP: u32 = 2;
+/// Proximity clauses for at most this many word pairs (long queries are sentences).
+const MAX_PROXIMITY_PAIRS: usize = 12;
 /// Most words a `prefix*` expands to.
 const MAX_PREFIX_EXPANSIONS: usize = 256;
 
@@ -75,11 +83,68 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// What to mark in snippets: the query's words, without stop words unless the query
+    /// has nothing else.
     pub fn highlighter(&self) -> Highlighter {
-        Highlighter::new(
-            self.highlight_terms.clone(),
-            self.highlight_prefixes.clone(),
-        )
+        let content: HashSet<String> = self
+            .highlight_terms
+            .iter()
+            .filter(|t| !analyzer::is_stopword(t))
+            .cloned()
+            .collect();
+        let terms = if content.is_empty() && self.highlight_prefixes.is_empty() {
+            self.highlight_terms.clone()
+        } else {
+            content
+        };
+        Highlighter::new(terms, self.highlight_prefixes.clone())
+    }
+
+    /// Compiles a whole query: its clauses, plus proximity clauses for its plain words.
+    ///
+    /// # Errors
+    /// As [`Compiler::clauses`].
+    pub fn query(&mut self, clauses: &[Clause]) -> Result<Option<Box<dyn TQuery>>, SearchError> {
+        let Some(main) = self.clauses(clauses, false)? else {
+            return Ok(None);
+        };
+        let near = self.proximity(clauses);
+        if near.is_empty() {
+            return Ok(Some(main));
+        }
+        let mut parts: Vec<Part> = vec![(TOccur::Must, main)];
+        parts.extend(near.into_iter().map(|q| (TOccur::Should, q)));
+        Ok(Some(Box::new(BooleanQuery::new(parts))))
+    }
+
+    /// Phrase-with-slop clauses on the text for each pair of neighbouring plain words of
+    /// the query (stop words left out).
+    fn proximity(&mut self, clauses: &[Clause]) -> Vec<Box<dyn TQuery>> {
+        let mut words: Vec<String> = Vec::new();
+        for clause in clauses {
+            if let (Occur::Should | Occur::Must, Node::Word { field: None, text }) =
+                (clause.occur, &clause.node)
+            {
+                words.extend(
+                    analyzer_terms(&mut self.stemmed, text)
+                        .into_iter()
+                        .filter(|t| !analyzer::is_stopword(t)),
+                );
+            }
+        }
+        words
+            .windows(2)
+            .filter(|pair| pair[0] != pair[1])
+            .take(MAX_PROXIMITY_PAIRS)
+            .map(|pair| {
+                let terms = vec![
+                    (0, Term::from_field_text(self.fields.text, &pair[0])),
+                    (1, Term::from_field_text(self.fields.text, &pair[1])),
+                ];
+                let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
+                boosted(Box::new(phrase), PROXIMITY_BOOST)
+            })
+            .collect()
     }
 
     fn target(&self, field: FieldName) -> Target {

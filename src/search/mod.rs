@@ -207,7 +207,7 @@ impl Engine {
         let parsed = query::parse(&request.query)?;
         let searcher = self.reader.searcher();
         let mut compiler = Compiler::new(&self.fields, &searcher);
-        let Some(compiled) = compiler.clauses(&parsed.clauses, false)? else {
+        let Some(compiled) = compiler.query(&parsed.clauses)? else {
             return Err(QueryError {
                 message: "the query has no words to search for".into(),
                 column: None,

@@ -285,3 +285,34 @@ fn search_picks_up_a_file_added_since_the_last_index() {
     let run = p.run(&["search", "--no-sync", "blimp"]);
     assert_eq!(run.code, 1, "{run:?}");
 }
+
+#[test]
+fn query_words_near_each_other_rank_first() {
+    let p = Project::new();
+    p.write(
+        "far.txt",
+        "Far\n\nThe incursion was reported late, long after the drone left.\n",
+    )
+    .write(
+        "near.txt",
+        "Near\n\nThe drone incursion was reported late, long after it left.\n",
+    );
+    assert_eq!(p.doc_ids("drone incursion"), ["near", "far"]);
+}
+
+#[test]
+fn stop_words_are_searched_but_not_highlighted() {
+    let p = Project::new();
+    p.write("a.txt", "A\n\nThe prelude to a war is in the air.\n");
+    let hit = &p.search("Is it a prelude to war?", &[]).hits[0];
+    let chars: Vec<char> = hit.snippet.chars().collect();
+    let marked: Vec<String> = hit
+        .highlights
+        .iter()
+        .map(|[a, b]| chars[*a..*b].iter().collect())
+        .collect();
+    assert_eq!(marked, ["prelude", "war"]);
+    // A query of stop words only still marks them.
+    let hit = &p.search("the", &[]).hits[0];
+    assert!(!hit.highlights.is_empty());
+}
