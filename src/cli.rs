@@ -14,6 +14,7 @@ const AFTER_HELP: &str = "\
 Examples:
   seedsearch search drone incursion            ranked passages about drone incursions
   seedsearch search '\"Article 4\" -Belarus'     a phrase, without passages that name Belarus
+  seedsearch search -n 3 -- -belarus drone      a query that starts with `-` goes after --
   seedsearch search 'title:poland AND drone*'   title words and a prefix
   seedsearch search --json nato | jq '.hits[].path'
   seedsearch search --batch queries.txt > answers.jsonl
@@ -118,12 +119,9 @@ Words are matched after stemming and folding: `drone` finds `drones`, `Gdansk` f
 /// Arguments of `seedsearch search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query; several words are joined with spaces.
-    #[arg(
-        required_unless_present = "batch",
-        value_name = "QUERY",
-        allow_hyphen_values = true
-    )]
+    /// The query; several words are joined with spaces. Quote it to keep the shell away
+    /// from quotes and parentheses; put it after `--` if it starts with `-`.
+    #[arg(required_unless_present = "batch", value_name = "QUERY")]
     pub query: Vec<String>,
 
     /// Run one query per line of FILE (`-` for stdin) and print one JSON object per line.

@@ -316,3 +316,22 @@ fn stop_words_are_searched_but_not_highlighted() {
     let hit = &p.search("the", &[]).hits[0];
     assert!(!hit.highlights.is_empty());
 }
+
+#[test]
+fn options_after_the_query_are_options() {
+    let p = Project::new();
+    for i in 0..5 {
+        p.write(
+            &format!("a{i}.txt"),
+            format!("T{i}\n\nThe walrus number {i}.\n"),
+        );
+    }
+    let run = p.run(&["search", "walrus", "-n", "2", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let results: crate::harness::Results = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(results.query, "walrus");
+    assert_eq!(results.hits.len(), 2);
+    // A query starting with `-` goes after `--`.
+    let run = p.run(&["search", "--json", "--", "-seal", "walrus"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
