@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import random
+import resource
 import re
 import shlex
 import shutil
@@ -278,6 +279,47 @@ def sql_str(s: str) -> str:
 # --------------------------------------------------------------------------------------
 
 COMMANDS_RUN: list[tuple[str, str]] = []   # (what, exact command line) for the report
+BUSY: dict[str, float] = {}                 # group name -> CPU busy fraction just before it
+OTHER: dict[str, float] = {}                # group name -> share of CPU used by others during it
+MAX_WAIT = 0.0                              # --max-wait: seconds of waiting left
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs since boot, from /proc/stat."""
+    vals = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    total = sum(vals[:8])  # user nice system idle iowait irq softirq steal
+    return total - vals[3] - vals[4], total
+
+
+def cpu_busy(seconds: float = 2.0) -> float:
+    """Fraction of all CPUs busy over `seconds`."""
+    b0, t0 = cpu_ticks()
+    time.sleep(seconds)
+    b1, t1 = cpu_ticks()
+    return (b1 - b0) / max(1, t1 - t0)
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by our finished children (hyperfine and what it ran)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def wait_for_quiet(name: str, threshold: float = 0.15) -> None:
+    """Other work on the machine (a cargo build next door) distorts every figure. Wait up to
+    --max-wait seconds for the CPUs to be at most `threshold` busy, then go on anyway; the
+    busy fraction found is reported next to each measurement."""
+    global MAX_WAIT
+    busy = cpu_busy()
+    while busy > threshold and MAX_WAIT > 0:
+        log(f"CPUs {busy:.0%} busy with other work; waiting (at most {MAX_WAIT:.0f} s more)")
+        started = time.monotonic()
+        time.sleep(10)
+        busy = cpu_busy()
+        MAX_WAIT -= time.monotonic() - started
+    BUSY[name] = busy
+    if busy > threshold:
+        log(f"warning: CPUs {busy:.0%} busy before `{name}`; its figures will be noisy")
 
 
 def hyperfine(name: str, commands: list[tuple[str, str]], runs: int, warmup: int,
@@ -300,23 +342,60 @@ def hyperfine(name: str, commands: list[tuple[str, str]], runs: int, warmup: int
         argv += ["--cleanup", cleanup]
     for label, cmd in commands:
         argv += ["--command-name", label, cmd]
-    COMMANDS_RUN.append((name, shlex.join(argv)))
+    COMMANDS_RUN.append((name, pretty_argv(argv)))
+    wait_for_quiet(name)
     log(f"hyperfine {name}: {', '.join(l for l, _ in commands)} "
         f"({warmup} warmup + {runs} runs each)")
+    # Other work during the measurement: all CPU time spent on the machine minus what
+    # hyperfine and the benchmarked commands used, as a share of the CPUs' capacity.
+    (b0, t0), c0 = cpu_ticks(), children_cpu()
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    (b1, t1), c1 = cpu_ticks(), children_cpu()
+    hz = os.sysconf("SC_CLK_TCK")
+    OTHER[name] = max(0.0, ((b1 - b0) / hz - (c1 - c0)) / max(1e-9, (t1 - t0) / hz))
     (RESULTS_DIR / f"{name}.log").write_text(proc.stdout)
     if proc.returncode != 0:
         die(f"hyperfine {name} failed:\n{proc.stdout[-3000:]}")
     data = json.loads(out.read_text())["results"]
     results = {}
     for (label, _), r in zip(commands, data):
-        results[label] = {k: r[k] for k in ("median", "mean", "stddev", "min", "max")}
+        results[label] = {k: r[k] for k in ("median", "mean", "stddev", "min", "max",
+                                            "user", "system")}
         results[label]["runs"] = len(r["times"])
     return results
 
 
+def quote_nice(arg: str) -> str:
+    """shlex.quote, but double quotes around text holding single quotes when that is safe."""
+    if "'" in arg and not any(c in arg for c in '"$`\\!'):
+        return f'"{arg}"'
+    return shlex.quote(arg)
+
+
+def pretty_argv(argv: list[str]) -> str:
+    """hyperfine's command line for the report: one option with its value per line."""
+    parts, line = [], [quote_nice(argv[0])]
+    i = 1
+    while i < len(argv):
+        if argv[i] in ("--prepare", "--cleanup", "--command-name"):
+            parts.append(" ".join(line))
+            line = [argv[i], quote_nice(argv[i + 1])]
+            i += 2
+            if argv[i - 2] == "--command-name":   # the command follows its name
+                line.append(quote_nice(argv[i]))
+                i += 1
+        else:
+            line.append(quote_nice(argv[i]))
+            i += 1
+    parts.append(" ".join(line))
+    return " \\\n    ".join(parts)
+
+
 def sh(script: str) -> str:
-    """A shell snippet as one command line for hyperfine -N."""
+    """A shell snippet as one command line for hyperfine -N (double quotes when the snippet
+    allows, so that the report's listing stays readable)."""
+    if not any(c in script for c in '"$`\\!'):
+        return f'sh -c "{script}"'
     return f"sh -c {shlex.quote(script)}"
 
 
@@ -342,19 +421,23 @@ def has_batch_mode() -> bool:
 # --------------------------------------------------------------------------------------
 
 def main() -> None:
-    global SEEDSEARCH, TANTIVY, HYPERFINE, RESULTS_DIR
+    global SEEDSEARCH, TANTIVY, HYPERFINE, RESULTS_DIR, MAX_WAIT
     ap = argparse.ArgumentParser(description="seedsearch benchmark (run via bench/run)")
     ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "bbc")
     ap.add_argument("--scale", type=int)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--output", type=Path)
+    ap.add_argument("--max-wait", type=float,
+                    help="seconds to wait in all for other CPU load to stop "
+                         "(default 600, 0 with --quick)")
     args = ap.parse_args()
 
     mode = "quick" if args.quick else "full"
     prof = dict(PROFILES[mode])
-    scale = args.scale or prof["scale"]
+    scale = args.scale if args.scale is not None else prof["scale"]
     if scale < 1:
         die("--scale must be at least 1")
+    MAX_WAIT = args.max_wait if args.max_wait is not None else (0 if args.quick else 600)
     output = args.output or (WORK / "RESULTS-quick.md" if args.quick else BENCH / "RESULTS.md")
     src = args.corpus.resolve()
     if not src.is_dir():
@@ -376,6 +459,12 @@ def main() -> None:
 
     # ---- preparation (untimed) ----
     corpus = prepare_corpus(src, scale)
+    # An interrupted earlier run may have left added articles behind.
+    # Added articles go into the first category folder of copy 0, next to an existing
+    # article whose body they reuse.
+    template = corpus_files(corpus / "copy0")[0]
+    add_dir = template.parent
+    must([str(BENCH / "add-article.sh"), "clean", str(add_dir)])
     peers = prepare_peers(corpus, scale)
     pdir = WORK / f"peers-x{scale}"
     queries = make_queries(src, pdir)
@@ -428,19 +517,16 @@ def main() -> None:
         runs=prof["sync_runs"], warmup=prof["sync_warmup"], ignore_failure=True)
 
     # ---- add one article ----
-    # --prepare writes a new article with a unique headline and body into copy0/business
+    # --prepare writes a new article with a unique headline and body into copy0/<category>
     # before every run (warmups included), so each timed run indexes exactly one new
     # article into the big index; --cleanup deletes them all, then we resync (untimed).
-    add_dir = corpus / "copy0" / "business"
-    template = add_dir / "001.txt"
-    add_prep = (f"n=$(date +%s%N); {{ printf 'Benchmark addition %s\\n\\n' \"$n\"; "
-                f"tail -n +3 {q(str(template))}; printf '\\nUnique marker %s.\\n' \"$n\"; }} "
-                f"> {q(str(add_dir))}/zz-bench-add-$n.txt")
-    add_clean = f"rm -f {q(str(add_dir))}/zz-bench-add-*.txt"
+    helper = q(str(BENCH / "add-article.sh"))
+    add_clean = f"{helper} clean {q(str(add_dir))}"
     add = hyperfine("add-one", [("seedsearch", f"{ss} -q index")],
                     runs=prof["add_runs"], warmup=prof["add_warmup"],
-                    prepare=[sh(add_prep)], cleanup=sh(add_clean))
-    run(add_clean)
+                    prepare=[f"{helper} add {q(str(add_dir))} {q(str(template))}"],
+                    cleanup=add_clean)
+    must(add_clean)
     must(f"{ss} -q index")
 
     # ---- one query, top 10 with snippets ----
@@ -479,9 +565,13 @@ def main() -> None:
         # Fallback until `search --batch` exists: one seedsearch process per query.
         ss_batch = (sh(f"while IFS= read -r line; do {ss} search --format json -n 10 \"$line\"; "
                        f"done < {q(str(qfile))}"), "pending batch mode: 1,000 processes")
+    # Informational: the same batch with --no-collapse. The scaled corpus repeats every
+    # body in each copy, so by default every hit folds 20 identical passages (and reads all
+    # of them); this shows what that folding costs here.
+    extra = ([("seedsearch --no-collapse", ss_batch[0] + " --no-collapse")] if batch else [])
     thousand = hyperfine(
         "queries-1000",
-        [("seedsearch", ss_batch[0]),
+        [("seedsearch", ss_batch[0]), *extra,
          ("tantivy-cli", f"{q(TANTIVY)} bench -i {q(str(tv_idx))} -q {q(str(qfile))} -n 1"),
          ("sqlite-fts5", f"sqlite3 -readonly {q(str(db))} {q('.read ' + str(sqlfile))}")],
         runs=prof["batch_runs"] if batch else prof["loop_runs"],
@@ -497,7 +587,8 @@ def main() -> None:
                build=build, rebuild=rebuild, rss=rss, sizes=sizes, sync=sync, add=add,
                single=single, sanity=sanity, thousand=thousand, batch=batch,
                batch_note=ss_batch[1], nqueries=len(queries), started=started,
-               finished=finished, load_start=load_start, load_end=os.getloadavg(),
+               finished=finished, load_start=load_start, load_end=os.getloadavg(), busy=BUSY,
+               other=OTHER,
                output=output)
     (RESULTS_DIR / "summary.json").write_text(json.dumps(ctx, default=str, indent=1))
     import report
@@ -537,10 +628,12 @@ def environment() -> dict:
 
 def path_aliases(ctx) -> list[tuple[str, str]]:
     """Long paths shown as short names in the report's command listing."""
-    return [(str(ctx["corpus"]), "$CORPUS"), (str(WORK), "$W"), (SEEDSEARCH, "$SEEDSEARCH"),
+    return [(str(ctx["corpus"]), "$CORPUS"), (str(WORK), "$W"), (str(BENCH) + "/", "bench/"),
+            (SEEDSEARCH, "$SEEDSEARCH"),
             (TANTIVY, "$TANTIVY")]
 
 
 if __name__ == "__main__":
+    sys.dont_write_bytecode = True   # no __pycache__ in bench/ (only bench/work is ignored)
     sys.path.insert(0, str(BENCH))
     main()

@@ -157,6 +157,9 @@ class Seedsearch:
                else "binary, index args or environment changed")
         log(f"indexing {self.docs} into {rel(self.index)} ({why})", self.quiet)
         if self.index.exists():
+            names = {p.name for p in self.index.iterdir()}
+            if names and not names & {"meta.json", "seedsearch.json"}:
+                die(f"{self.index} holds files but no seedsearch index; not deleting it")
             shutil.rmtree(self.index)
         self.index.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
@@ -164,7 +167,7 @@ class Seedsearch:
         r = subprocess.run(cmd, env=self.env, capture_output=True, text=True)
         secs = time.monotonic() - t0
         if r.returncode != 0:
-            sys.exit(f"indexing failed (exit {r.returncode}): {' '.join(cmd)}\n{r.stderr}")
+            die(f"indexing failed (exit {r.returncode}): {' '.join(cmd)}\n{r.stderr}")
         try:
             report = json.loads(r.stdout) if r.stdout.strip() else {}
         except ValueError:
@@ -205,21 +208,27 @@ class Seedsearch:
             os.unlink(path)
         lines = [ln for ln in r.stdout.splitlines() if ln.strip()]
         if len(lines) != len(queries):
-            sys.exit(f"batch mode returned {len(lines)} lines for {len(queries)} queries "
+            die(f"batch mode returned {len(lines)} lines for {len(queries)} queries "
                      f"(exit {r.returncode}): {' '.join(cmd)}\n{r.stderr[-2000:]}")
         out = []
         for q, ln in zip(queries, lines):
             res = json.loads(ln)
             if res.get("query") not in (None, q):
-                sys.exit(f"batch output out of order: sent {q!r}, got {res.get('query')!r}")
+                die(f"batch output out of order: sent {q!r}, got {res.get('query')!r}")
             out.append(res)
         return out
 
     def run_all(self, queries: list[str], n: int, mode: str, jobs: int) -> list[dict]:
+        # An empty query is not sent (a blank line would upset the batch line count).
+        todo = [q for q in queries if q.strip()]
         if mode == "batch":
-            return self.search_batch(queries, n)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(lambda q: self.search_one(q, n), queries))
+            answers = self.search_batch(todo, n) if todo else []
+        else:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+                answers = list(pool.map(lambda q: self.search_one(q, n), todo))
+        it = iter(answers)
+        return [next(it) if q.strip() else {"query": q, "error": "empty query"}
+                for q in queries]
 
 
 # ---------------------------------------------------------------------------------------
@@ -281,6 +290,11 @@ def rr_at(ranking: list[str], relevant: set[str], k: int) -> float:
 # ---------------------------------------------------------------------------------------
 # Output helpers
 # ---------------------------------------------------------------------------------------
+
+def die(msg: str) -> None:
+    print(f"scifact.py: error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
 
 def log(msg: str, quiet: bool = False) -> None:
     if not quiet:
@@ -346,7 +360,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="environment variable for every seedsearch run (repeatable). "
                         "SEEDSEARCH_* variables already set are passed too; all of them are "
                         "recorded, and a change triggers a re-index")
-    p.add_argument("-n", "--passages", type=int, default=300,
+    p.add_argument("-n", "--passages", type=int, default=150,
                    help="passages requested per query on the first pass; queries that yield "
                         f"fewer than {DOC_DEPTH} distinct documents while more passages "
                         "matched are re-run deeper (default: %(default)s)")
@@ -387,7 +401,7 @@ def main(argv: list[str]) -> int:
                           / "release" / "seedsearch")
     binary = binary.resolve()
     if not binary.is_file():
-        sys.exit(f"no seedsearch binary at {binary} (build it, or pass --bin / --build)")
+        die(f"no seedsearch binary at {binary} (build it, or pass --bin / --build)")
     dataset = args.dataset.resolve()
     docs = dataset / "docs"
     qrels_path = args.qrels or dataset / "qrels" / "train.tsv"
@@ -400,7 +414,7 @@ def main(argv: list[str]) -> int:
     env.pop("SEEDSEARCH_INDEX", None)
     for kv in args.env:
         if "=" not in kv:
-            sys.exit(f"--env takes KEY=VALUE, not {kv!r}")
+            die(f"--env takes KEY=VALUE, not {kv!r}")
         k, v = kv.split("=", 1)
         env[k] = v
     passed = {k: v for k, v in env.items() if k.startswith("SEEDSEARCH_") and k != "SEEDSEARCH_BIN"}
@@ -416,7 +430,7 @@ def main(argv: list[str]) -> int:
     qids = sorted(qrels, key=lambda q: (len(q), q))  # numeric order without int()
     missing = [q for q in qids if q not in queries]
     if missing:
-        sys.exit(f"{len(missing)} judged queries are not in queries.jsonl: {missing[:5]}")
+        die(f"{len(missing)} judged queries are not in queries.jsonl: {missing[:5]}")
     if args.limit_queries:
         qids = qids[: args.limit_queries]
     sent = {q: (queries[q] if args.raw_queries else neutralise(queries[q])) for q in qids}
@@ -550,10 +564,18 @@ def main(argv: list[str]) -> int:
         if common:
             new_mean = sum(r[args.agg]["ndcg10"] for r in common) / len(common)
             old_mean = sum(old[r["qid"]] for r in common) / len(common)
-            wins = sum(r[args.agg]["ndcg10"] > old[r["qid"]] + 1e-9 for r in common)
-            losses = sum(r[args.agg]["ndcg10"] < old[r["qid"]] - 1e-9 for r in common)
+            # The TSV holds 4 decimals: compare at that precision.
+            wins = sum(round(r[args.agg]["ndcg10"], 4) > old[r["qid"]] for r in common)
+            losses = sum(round(r[args.agg]["ndcg10"], 4) < old[r["qid"]] for r in common)
+            diffs = [round(r[args.agg]["ndcg10"], 4) - old[r["qid"]] for r in common]
+            md = sum(diffs) / len(diffs)
+            sd = math.sqrt(sum((d - md) ** 2 for d in diffs) / max(1, len(diffs) - 1))
+            se = sd / math.sqrt(len(diffs))
+            z = md / se if se > 0 else 0.0
+            p_two = math.erfc(abs(z) / math.sqrt(2))
             print(f"vs {args.compare.name}: nDCG@10 {old_mean:.4f} -> {new_mean:.4f} "
-                  f"({new_mean - old_mean:+.4f}); {wins} queries better, {losses} worse, "
+                  f"({new_mean - old_mean:+.4f}, paired 95% CI ±{1.96 * se:.4f}, "
+                  f"p={p_two:.3g}); {wins} queries better, {losses} worse, "
                   f"{len(common) - wins - losses} same")
     print(f"per-query: {rel(tsv_path)}   summary: {rel(json_path)}")
     log(f"done in {time.monotonic() - t_start:.1f}s", args.quiet)

@@ -132,6 +132,17 @@ fn highlighted(
     write!(out, "{base:#}")
 }
 
+/// A byte count for people: `512 B`, `48.2 kB`, `104.9 MB`, `1.2 GB`.
+fn human_size(bytes: u64) -> String {
+    let units = [("GB", 1e9), ("MB", 1e6), ("kB", 1e3)];
+    for (unit, size) in units {
+        if bytes as f64 >= size {
+            return format!("{:.1} {unit}", bytes as f64 / size);
+        }
+    }
+    format!("{bytes} B")
+}
+
 /// The one-line summary of an index run, for stderr.
 pub fn report_summary(report: &Report, seeds_shown: &str) -> String {
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -258,7 +269,6 @@ pub fn article_view(
 /// # Errors
 /// On write errors.
 pub fn stats(out: &mut dyn Write, s: &Stats) -> io::Result<()> {
-    let mb = s.size_bytes as f64 / 1_000_000.0;
     let rows: [(&str, String); 10] = [
         ("seeds folder", s.seeds.display().to_string()),
         ("index folder", s.index.display().to_string()),
@@ -271,7 +281,7 @@ pub fn stats(out: &mut dyn Write, s: &Stats) -> io::Result<()> {
         ),
         ("distinct terms", s.distinct_terms.to_string()),
         ("segments", s.segments.to_string()),
-        ("size on disk", format!("{mb:.1} MB")),
+        ("size on disk", human_size(s.size_bytes)),
         (
             "last update",
             s.last_update.clone().unwrap_or_else(|| "never".into()),
@@ -286,6 +296,13 @@ pub fn stats(out: &mut dyn Write, s: &Stats) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(48_213), "48.2 kB");
+        assert_eq!(human_size(104_854_716), "104.9 MB");
+    }
 
     #[test]
     fn highlights_wrap_the_marked_characters() {
