@@ -148,9 +148,9 @@ pub struct SearchArgs {
     #[arg(long)]
     pub no_collapse: bool,
 
-    /// Output format.
-    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
-    pub format: Format,
+    /// Output format [default: text; with --batch, one JSON object per line].
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<Format>,
 
     /// Same as `--format json`.
     #[arg(long, conflicts_with = "format")]

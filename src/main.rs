@@ -6,18 +6,10 @@ use clap::Parser;
 use seedsearch::{cli::Cli, is_broken_pipe, run, Outcome};
 
 /// Exit status after Ctrl-C, as shells report a death by SIGINT.
-const INTERRUPTED: u8 = 130;
+const INTERRUPTED: u8 = seedsearch::indexer::INTERRUPTED_STATUS;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Ctrl-C while the index is being written stops at the next article and keeps the last
-    // commit; at any other time (or a second time) it exits at once, which is always safe.
-    let _ = ctrlc::set_handler(|| {
-        if !seedsearch::indexer::request_stop() {
-            std::process::exit(i32::from(INTERRUPTED));
-        }
-        eprintln!("seedsearch: stopping at the next article…");
-    });
     match run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::NothingFound) => ExitCode::from(1),

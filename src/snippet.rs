@@ -32,6 +32,8 @@ const SENTENCE_LOOKBACK_CHARS: usize = 120;
 pub struct Highlighter {
     /// Stemmed terms.
     terms: HashSet<String>,
+    /// The first two characters of each term (what a word stemming to it starts with).
+    heads: HashSet<String>,
     /// Unstemmed prefixes (lower-cased, folded).
     prefixes: Vec<String>,
 }
@@ -52,7 +54,12 @@ struct Match {
 impl Highlighter {
     /// A highlighter for these stemmed terms and unstemmed prefixes.
     pub fn new(terms: HashSet<String>, prefixes: Vec<String>) -> Self {
-        Highlighter { terms, prefixes }
+        let heads = terms.iter().map(|t| t.chars().take(2).collect()).collect();
+        Highlighter {
+            terms,
+            heads,
+            prefixes,
+        }
     }
 
     /// A highlighter for every word of `text` (for tests and examples).
@@ -74,35 +81,45 @@ impl Highlighter {
         if self.is_empty() {
             return out;
         }
-        let mut stemmed = analyzer::stemmed();
-        let mut stream = stemmed.token_stream(text);
+        // Stemming every word of every passage shown is the costly part; a word can only
+        // stem to a query term if it starts like one (stems keep the word's first letters),
+        // so only such words are stemmed.
+        let mut stemmer = analyzer::stemmed();
+        let mut plain: TextAnalyzer = analyzer::unstemmed();
+        let mut stream = plain.token_stream(text);
         while let Some(token) = stream.next() {
-            if self.terms.contains(&token.text) {
+            let range = token.offset_from..token.offset_to;
+            if self.starts_like_a_term(&token.text) {
+                let mut stems = stemmer.token_stream(&token.text);
+                if let Some(stem) = stems.next() {
+                    if self.terms.contains(&stem.text) {
+                        out.push(Match {
+                            range,
+                            term: stem.text.clone(),
+                        });
+                        continue;
+                    }
+                }
+            }
+            if self
+                .prefixes
+                .iter()
+                .any(|p| token.text.starts_with(p.as_str()))
+            {
                 out.push(Match {
-                    range: token.offset_from..token.offset_to,
+                    range,
                     term: token.text.clone(),
                 });
             }
         }
-        if !self.prefixes.is_empty() {
-            let mut plain: TextAnalyzer = analyzer::unstemmed();
-            let mut stream = plain.token_stream(text);
-            while let Some(token) = stream.next() {
-                let hit = self
-                    .prefixes
-                    .iter()
-                    .any(|p| token.text.starts_with(p.as_str()));
-                let seen = out.iter().any(|m| m.range.start == token.offset_from);
-                if hit && !seen {
-                    out.push(Match {
-                        range: token.offset_from..token.offset_to,
-                        term: token.text.clone(),
-                    });
-                }
-            }
-            out.sort_by_key(|m| m.range.start);
-        }
         out
+    }
+
+    /// Whether `word` (lower-cased, folded) begins with the first two characters of some
+    /// query term (or is the start of a shorter one).
+    fn starts_like_a_term(&self, word: &str) -> bool {
+        let head: String = word.chars().take(2).collect();
+        self.heads.contains(&head)
     }
 
     /// The snippet of `text`: all of it if it has at most `max_chars` characters, else the

@@ -25,6 +25,11 @@ use crate::{display_path, output, Outcome};
 /// # Errors
 /// A malformed query, an unreadable batch file, or an index that cannot be opened.
 pub fn run(config: &Config, args: &SearchArgs) -> Result<Outcome> {
+    if args.batch.is_some() && args.format == Some(Format::Text) {
+        return Err(anyhow!(
+            "--batch prints one JSON object per query and line; --format text does not go with it"
+        ));
+    }
     let mut opened = super::open_index(config, !args.no_sync)?;
     let engine = Engine::new(&mut opened.store, &opened.payload)?;
     let template = Request {
@@ -50,7 +55,11 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<Outcome> {
                 query: args.query.join(" "),
                 ..template
             },
-            if args.json { Format::Json } else { args.format },
+            if args.json {
+                Format::Json
+            } else {
+                args.format.unwrap_or(Format::Text)
+            },
         ),
     }
 }

@@ -95,8 +95,21 @@ fn hit_block(out: &mut dyn Write, hit: &Hit, p: &Palette) -> io::Result<()> {
     highlighted(out, &hit.snippet, &hit.highlights, Style::new(), p)?;
     writeln!(out)?;
     if !hit.also_in.is_empty() {
-        let others: Vec<&str> = hit.also_in.iter().map(|s| s.path.as_str()).collect();
-        writeln!(out, "  {dim}also in: {}{dim:#}", others.join(", "))?;
+        // A wire story reprinted twenty times should not bury the next hit: name a few.
+        const SHOWN: usize = 3;
+        let others: Vec<&str> = hit
+            .also_in
+            .iter()
+            .take(SHOWN)
+            .map(|s| s.path.as_str())
+            .collect();
+        let more = hit.also_in.len().saturating_sub(SHOWN);
+        let tail = if more > 0 {
+            format!(" and {more} more (--json lists them)")
+        } else {
+            String::new()
+        };
+        writeln!(out, "  {dim}also in: {}{tail}{dim:#}", others.join(", "))?;
     }
     Ok(())
 }

@@ -229,9 +229,17 @@ impl Engine {
             .saturating_mul(2)
             .saturating_add(20)
             .min(max_candidates);
+        let mut counted: Option<usize> = None;
         let (groups, total_hits) = loop {
-            let (candidates, total_hits) =
-                self.candidates(&searcher, &mut columns, &query, fetch, request.sort)?;
+            let (candidates, total_hits) = self.candidates(
+                &searcher,
+                &mut columns,
+                &query,
+                fetch,
+                request.sort,
+                counted,
+            )?;
+            counted = Some(total_hits);
             let exhausted = candidates.len() < fetch || fetch >= max_candidates;
             let groups = arrange(candidates, request);
             if groups.len() >= wanted || exhausted {
@@ -245,15 +253,23 @@ impl Engine {
         };
 
         let highlighter = compiler.highlighter();
-        let mut hits = Vec::new();
-        for (i, group) in groups
+        let shown: Vec<Group> = groups
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
-            .enumerate()
-        {
+            .collect();
+        // The files of every duplicate, resolved in one pass over each segment's column.
+        let duplicates: Vec<DocAddress> = shown
+            .iter()
+            .flat_map(|g| g.duplicates.iter().map(|d| d.address))
+            .collect();
+        let mut files = columns
+            .files_of(&searcher, &duplicates)
+            .map_err(|e| SearchError::Index(e.into()))?;
+        let mut hits = Vec::with_capacity(shown.len());
+        for (i, group) in shown.iter().enumerate() {
             let hit = self
-                .hit(&searcher, &mut columns, &group, &highlighter)
+                .hit(&searcher, &mut columns, &mut files, group, &highlighter)
                 .map_err(SearchError::Index)?;
             hits.push(Hit {
                 rank: request.offset + i + 1,
@@ -285,7 +301,22 @@ impl Engine {
                 .repeated
                 .iter()
                 .map(|h| Term::from_field_u64(self.fields.phash, *h));
-            parts.push((TOccur::MustNot, Box::new(TermSetQuery::new(terms))));
+            // A few terms are cheaper as term queries than as a set intersected with the
+            // whole term dictionary.
+            let excluded: Box<dyn TQuery> = if self.repeated.len() <= 64 {
+                Box::new(BooleanQuery::new(
+                    terms
+                        .map(|t| {
+                            let q: Box<dyn TQuery> =
+                                Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+                            (TOccur::Should, q)
+                        })
+                        .collect(),
+                ))
+            } else {
+                Box::new(TermSetQuery::new(terms))
+            };
+            parts.push((TOccur::MustNot, excluded));
         }
         Box::new(BooleanQuery::new(parts))
     }
@@ -298,14 +329,21 @@ impl Engine {
         query: &dyn TQuery,
         fetch: usize,
         sort: SortBy,
+        counted: Option<usize>,
     ) -> Result<(Vec<Candidate>, usize), SearchError> {
         let top = TopDocs::with_limit(fetch.max(1));
-        let (found, total): (Vec<(i64, f32, DocAddress)>, usize) = match sort {
-            SortBy::Score => {
+        let (found, total): (Vec<(i64, f32, DocAddress)>, usize) = match (sort, counted) {
+            // A second round knows the count already and can let tantivy skip
+            // non-competitive documents.
+            (SortBy::Score, Some(total)) => {
+                let docs = searcher.search(query, &top.order_by_score())?;
+                (docs.into_iter().map(|(s, a)| (0, s, a)).collect(), total)
+            }
+            (SortBy::Score, None) => {
                 let (docs, total) = searcher.search(query, &(top.order_by_score(), Count))?;
                 (docs.into_iter().map(|(s, a)| (0, s, a)).collect(), total)
             }
-            SortBy::Date => {
+            (SortBy::Date, _) => {
                 let by_date = top.tweak_score(|segment: &SegmentReader| {
                     let dates = segment.fast_fields().date(names::DATE).ok();
                     move |doc, score| {
@@ -377,6 +415,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         columns: &mut Columns,
+        files: &mut HashMap<DocAddress, Vec<(String, String)>>,
         group: &Group,
         highlighter: &Highlighter,
     ) -> Result<Hit> {
@@ -385,7 +424,8 @@ impl Engine {
         let first = sources.next();
         let mut also_in: Vec<Source> = sources.collect();
         for dup in &group.duplicates {
-            also_in.extend(columns.sources(searcher, dup, &self.seeds_shown)?);
+            let dup_files = files.remove(&dup.address).unwrap_or_default();
+            also_in.extend(columns.sources(searcher, dup, dup_files, &self.seeds_shown)?);
         }
         let Snippet {
             text: snippet,
@@ -514,11 +554,61 @@ impl Columns {
             .unwrap_or_default())
     }
 
+    /// The `(doc_id, path)` pairs of many passages, reading each segment's dictionary
+    /// once, in order (one lookup per passage would decode a block each time).
+    fn files_of(
+        &mut self,
+        searcher: &Searcher,
+        addresses: &[DocAddress],
+    ) -> std::io::Result<HashMap<DocAddress, Vec<(String, String)>>> {
+        let mut by_segment: HashMap<u32, Vec<DocAddress>> = HashMap::new();
+        for address in addresses {
+            by_segment
+                .entry(address.segment_ord)
+                .or_default()
+                .push(*address);
+        }
+        let mut out = HashMap::with_capacity(addresses.len());
+        for (segment, docs) in by_segment {
+            let cols = self.of(searcher, segment).map_err(std::io::Error::other)?;
+            let Some(sources) = &cols.sources else {
+                continue;
+            };
+            let per_doc: Vec<(DocAddress, Vec<u64>)> = docs
+                .iter()
+                .map(|a| (*a, sources.term_ords(a.doc_id).collect()))
+                .collect();
+            let mut ords: Vec<u64> = per_doc
+                .iter()
+                .flat_map(|(_, o)| o.iter().copied())
+                .collect();
+            ords.sort_unstable();
+            ords.dedup();
+            let mut values = Vec::with_capacity(ords.len());
+            sources
+                .dictionary()
+                .sorted_ords_to_term_cb(&ords, |bytes| {
+                    values.push(String::from_utf8_lossy(bytes).into_owned());
+                })?;
+            for (address, doc_ords) in per_doc {
+                let files = doc_ords
+                    .iter()
+                    .filter_map(|ord| ords.binary_search(ord).ok().and_then(|i| values.get(i)))
+                    .filter_map(|value| value.split_once(schema::SOURCE_SEPARATOR))
+                    .map(|(doc_id, path)| (doc_id.to_string(), path.to_string()))
+                    .collect();
+                out.insert(address, files);
+            }
+        }
+        Ok(out)
+    }
+
     /// The sources of a duplicate passage, from fast fields only.
     fn sources(
         &mut self,
         searcher: &Searcher,
         candidate: &Candidate,
+        files: Vec<(String, String)>,
         seeds_shown: &Path,
     ) -> Result<Vec<Source>> {
         let doc = candidate.address.doc_id;
@@ -530,8 +620,7 @@ impl Columns {
             )
         };
         let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok(self
-            .files(searcher, candidate.address)?
+        Ok(files
             .into_iter()
             .map(|(doc_id, rel)| Source {
                 doc_id,

@@ -329,3 +329,22 @@ fn completions_are_generated_for_common_shells() {
         assert!(run.stdout.contains("batch"), "{shell}: flags are completed");
     }
 }
+
+#[test]
+fn batch_refuses_text_output_instead_of_ignoring_it() {
+    let p = Project::new();
+    p.write("a.txt", "A\n\nText.\n");
+    std::fs::write(p.root().join("q.txt"), "text\n").unwrap();
+    let run = p.run(&["search", "--batch", "q.txt", "--format", "text"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("--format text does not go with it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        p.run(&["search", "--batch", "q.txt", "--format", "jsonl"])
+            .code,
+        0
+    );
+}
