@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use seedsearch::article::{self, Article, MAX_PASSAGE_BYTES};
+use seedsearch::article::{self, Article};
 use seedsearch::corpus::{self, content_hash, Load};
 use seedsearch::query;
 use seedsearch::snippet::Highlighter;
@@ -31,118 +31,6 @@ fn config() -> ProptestConfig {
 // ---------------------------------------------------------------------------------------
 // Checks shared with the fuzz targets (fuzz/fuzz_targets/split.rs has a copy).
 // ---------------------------------------------------------------------------------------
-
-/// The lines of `input` as the splitter numbers them: split on `\n`, `\r\n` or `\r`, a
-/// leading byte-order mark dropped, trailing white space trimmed.
-fn file_lines(input: &str) -> Vec<&str> {
-    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-    article::lines(input).map(str::trim_end).collect()
-}
-
-/// Every structural promise of [`article::parse`]; a description of the first broken one.
-fn check_article(input: &str, a: &Article) -> Result<(), String> {
-    let lines = file_lines(input);
-    if let Some(title) = &a.title {
-        if title.is_empty() {
-            return Err("empty title".into());
-        }
-    }
-    for (i, p) in a.passages.iter().enumerate() {
-        let at = format!("passage {} ({:?})", i + 1, p.text);
-        if p.number as usize != i + 1 {
-            return Err(format!("{at}: numbered {}", p.number));
-        }
-        if p.line_start == 0 || p.line_start > p.line_end {
-            return Err(format!("{at}: lines {}..={}", p.line_start, p.line_end));
-        }
-        if p.line_end as usize > lines.len() {
-            return Err(format!(
-                "{at}: ends on line {} of {}",
-                p.line_end,
-                lines.len()
-            ));
-        }
-        if p.text.is_empty() || p.text.trim() != p.text {
-            return Err(format!("{at}: empty or untrimmed"));
-        }
-        // The splitter's guarantee: pieces of at most MAX_PASSAGE_BYTES unless one single
-        // character is longer, which cannot happen for a 2000-byte limit.
-        if p.text.len() > MAX_PASSAGE_BYTES {
-            return Err(format!("{at}: {} bytes", p.text.len()));
-        }
-        if p.text.contains('\r') {
-            return Err(format!("{at}: contains \\r"));
-        }
-        if let Some(section) = &p.section {
-            if section.is_empty() || section.contains(['\n', '\r']) {
-                return Err(format!("{at}: section {section:?}"));
-            }
-        }
-        // The text spans exactly its lines: one `\n` between consecutive lines, the first
-        // line a suffix of the file's line (a cut may fall inside it), the last a prefix,
-        // the ones between whole.
-        let span = &lines[p.line_start as usize - 1..p.line_end as usize];
-        let parts: Vec<&str> = p.text.split('\n').collect();
-        if parts.len() != span.len() {
-            return Err(format!(
-                "{at}: {} text lines for lines {}..={}",
-                parts.len(),
-                p.line_start,
-                p.line_end
-            ));
-        }
-        if parts.len() == 1 {
-            if !span[0].contains(parts[0]) {
-                return Err(format!("{at}: not in line {} {:?}", p.line_start, span[0]));
-            }
-        } else {
-            let last = parts.len() - 1;
-            for (k, (part, line)) in parts.iter().zip(span).enumerate() {
-                let ok = if k == 0 {
-                    line.ends_with(part)
-                } else if k == last {
-                    line.starts_with(part)
-                } else {
-                    part == line
-                };
-                if !ok {
-                    return Err(format!(
-                        "{at}: text line {part:?} does not match file line {} {line:?}",
-                        p.line_start as usize + k
-                    ));
-                }
-            }
-        }
-    }
-    for pair in a.passages.windows(2) {
-        let (p, q) = (&pair[0], &pair[1]);
-        if q.line_start < p.line_end {
-            return Err(format!(
-                "passages {} (lines {}..={}) and {} (lines {}..={}) overlap",
-                p.number, p.line_start, p.line_end, q.number, q.line_start, q.line_end
-            ));
-        }
-        if q.line_start == p.line_end {
-            // Only the pieces of one over-long block share a line, each holding a
-            // different part of it.
-            let line = lines[p.line_end as usize - 1];
-            let tail = p.text.rsplit('\n').next().unwrap_or_default();
-            let head = q.text.split('\n').next().unwrap_or_default();
-            if p.kind != q.kind || p.section != q.section || tail.len() + head.len() > line.len() {
-                return Err(format!(
-                    "passages {} and {} share line {} ({} bytes) with {} + {} bytes of it",
-                    p.number,
-                    q.number,
-                    p.line_end,
-                    line.len(),
-                    tail.len(),
-                    head.len()
-                ));
-            }
-        }
-    }
-    Ok(())
-}
 
 /// The same article, field by field.
 fn same_article(a: &Article, b: &Article) -> Result<(), String> {
@@ -338,7 +226,7 @@ proptest! {
     #[test]
     fn splitter_keeps_its_promises_on_arbitrary_text(input in messy_text()) {
         let a = article::parse(&input);
-        if let Err(e) = check_article(&input, &a) {
+        if let Err(e) = article::check(&input, &a) {
             prop_assert!(false, "{e}\ninput: {input:?}");
         }
     }
@@ -346,14 +234,14 @@ proptest! {
     #[test]
     fn splitter_keeps_its_promises_on_article_like_text(input in article_text()) {
         let a = article::parse(&input);
-        if let Err(e) = check_article(&input, &a) {
+        if let Err(e) = article::check(&input, &a) {
             prop_assert!(false, "{e}\ninput: {input:?}");
         }
     }
 
     #[test]
     fn splitter_ignores_what_the_content_hash_ignores(input in article_text()) {
-        let lf: String = file_lines(&input).join("\n");
+        let lf: String = article::file_lines(&input).join("\n");
         let base = article::parse(&lf);
         for variant in [
             lf.replace('\n', "\r\n"),
@@ -403,7 +291,7 @@ fn splitter_handles_very_long_lines() {
         let started = Instant::now();
         let a = article::parse(input);
         assert!(started.elapsed() < Duration::from_secs(5));
-        if let Err(e) = check_article(input, &a) {
+        if let Err(e) = article::check(input, &a) {
             panic!("{e}");
         }
     }
@@ -422,7 +310,7 @@ fn pieces_of_a_multi_line_block_may_share_a_line() {
         second.trim_end()
     );
     let a = article::parse(&input);
-    check_article(&input, &a).unwrap();
+    article::check(&input, &a).unwrap();
     assert_eq!(a.passages.len(), 3);
     let (p, q) = (&a.passages[0], &a.passages[1]);
     assert_eq!((p.line_start, p.line_end), (3, 3));
@@ -563,7 +451,7 @@ proptest! {
             prop_assert_eq!(loaded.hash, content_hash(&loaded.text));
             // Whatever decodes is something the splitter takes.
             let a = article::parse(&loaded.text);
-            if let Err(e) = check_article(&loaded.text, &a) {
+            if let Err(e) = article::check(&loaded.text, &a) {
                 prop_assert!(false, "{}", e);
             }
         }
@@ -594,7 +482,7 @@ proptest! {
 
     #[test]
     fn content_hash_ignores_line_endings_bom_and_trailing_space(input in article_text()) {
-        let lf: String = file_lines(&input).join("\n");
+        let lf: String = article::file_lines(&input).join("\n");
         let base = content_hash(&lf);
         for variant in [
             input.clone(),
@@ -911,11 +799,11 @@ fn fuzz_regressions_split() {
     for (name, bytes) in fuzz_regressions("split") {
         if let Load::Text(loaded) = corpus::decode(bytes.clone()) {
             let a = article::parse(&loaded.text);
-            check_article(&loaded.text, &a).unwrap_or_else(|e| panic!("{name}: {e}"));
+            article::check(&loaded.text, &a).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         let text = String::from_utf8_lossy(&bytes);
         let a = article::parse(&text);
-        check_article(&text, &a).unwrap_or_else(|e| panic!("{name}: {e}"));
+        article::check(&text, &a).unwrap_or_else(|e| panic!("{name}: {e}"));
         let lf = text.replace('\r', "");
         assert_eq!(
             article::parse(&lf),

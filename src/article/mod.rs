@@ -16,7 +16,10 @@
 //! ```
 
 mod boilerplate;
+mod invariants;
 mod sentences;
+
+pub use invariants::{check, file_lines};
 
 use std::collections::{BTreeMap, HashSet};
 
