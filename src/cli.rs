@@ -294,6 +294,15 @@ pub enum ReportFormat {
     Text,
     /// A JSON object on stdout.
     Json,
+    /// The same JSON object (it is one line already), for scripts that ask for lines.
+    Jsonl,
+}
+
+impl ReportFormat {
+    /// Whether the report goes to stdout as JSON.
+    pub fn is_json(self) -> bool {
+        matches!(self, ReportFormat::Json | ReportFormat::Jsonl)
+    }
 }
 
 /// The `--color` choices.

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 
-use crate::cli::{AddArgs, ReportFormat};
+use crate::cli::AddArgs;
 use crate::config::Config;
 use crate::corpus::{self, ContentHash, Load};
 use crate::indexer::{Options, Report};
@@ -187,7 +187,7 @@ pub fn run(config: &Config, args: &AddArgs) -> Result<Outcome> {
             ));
         }
     }
-    if args.format == ReportFormat::Json {
+    if args.format.is_json() {
         let mut out = io::stdout().lock();
         output::json::value(
             &mut out,

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 
-use crate::cli::{IndexArgs, ReportFormat};
+use crate::cli::IndexArgs;
 use crate::config::Config;
 use crate::indexer::Options;
 use crate::{output, Outcome};
@@ -20,7 +20,7 @@ pub fn run(config: &Config, args: &IndexArgs) -> Result<Outcome> {
         boilerplate_repeats: args.boilerplate_repeats,
     };
     let report = super::sync(config, options)?;
-    if args.format == ReportFormat::Json {
+    if args.format.is_json() {
         let mut out = io::stdout().lock();
         output::json::value(&mut out, &report)?;
         out.flush()?;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 
-use crate::cli::{RemoveArgs, ReportFormat};
+use crate::cli::RemoveArgs;
 use crate::config::Config;
 use crate::indexer::{Options, Report};
 use crate::manifest::FileState;
@@ -99,7 +99,7 @@ pub fn run(config: &Config, args: &RemoveArgs) -> Result<Outcome> {
             ));
         }
     }
-    if args.format == ReportFormat::Json {
+    if args.format.is_json() {
         let mut out = io::stdout().lock();
         output::json::value(
             &mut out,

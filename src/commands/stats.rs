@@ -81,7 +81,7 @@ pub fn run(config: &Config, args: &StatsArgs) -> Result<Outcome> {
     let mut out = io::stdout().lock();
     match args.format {
         ReportFormat::Text => output::text::stats(&mut out, &stats)?,
-        ReportFormat::Json => output::json::value(&mut out, &stats)?,
+        ReportFormat::Json | ReportFormat::Jsonl => output::json::value(&mut out, &stats)?,
     }
     out.flush()?;
     Ok(Outcome::Success)

@@ -273,3 +273,22 @@ fn stats_reports_counts_size_and_folders() {
     assert!(stats["seeds"].as_str().unwrap().ends_with("seeds"));
     assert!(stats["last_update"].as_str().unwrap().starts_with("20"));
 }
+
+#[test]
+fn every_command_speaks_json_lines_too() {
+    let p = Project::new();
+    p.write("a.txt", STORY);
+    for args in [
+        vec!["index", "--format", "jsonl"],
+        vec!["stats", "--format", "jsonl"],
+        vec!["list", "--format", "jsonl"],
+        vec!["show", "a", "--format", "jsonl"],
+    ] {
+        let run = p.run(&args);
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        for line in run.stdout.lines() {
+            serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("{args:?}: {e}: {line}"));
+        }
+        assert!(!run.stdout.is_empty(), "{args:?}");
+    }
+}
