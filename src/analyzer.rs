@@ -14,8 +14,7 @@
 //! ```
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenStream,
-    Tokenizer,
+    AsciiFoldingFilter, RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Name under which the stemming analyzer is registered with tantivy.
@@ -30,8 +29,154 @@ pub fn stemmed() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(MemoStemmer)
         .build()
+}
+
+/// English (Porter 2) stemming, as tantivy's `Stemmer`, with a memo of the words seen.
+///
+/// News text repeats its vocabulary: on the BBC corpus over 99% of the words a build stems
+/// have been stemmed before, and the Snowball algorithm was a fifth of the build's CPU
+/// time. Each clone of the analyzer (one per indexing thread) keeps its own memo.
+#[derive(Clone, Copy, Default)]
+pub struct MemoStemmer;
+
+impl TokenFilter for MemoStemmer {
+    type Tokenizer<T: Tokenizer> = MemoStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoStemmerFilter<T> {
+        MemoStemmerFilter {
+            inner: tokenizer,
+            memo: Memo::default(),
+        }
+    }
+}
+
+/// The tokenizer [`MemoStemmer`] makes.
+#[derive(Clone)]
+pub struct MemoStemmerFilter<T> {
+    inner: T,
+    memo: Memo,
+}
+
+/// Words up to this length (bytes) are remembered; longer ones are rare and stemmed afresh.
+const MEMO_WORD_BYTES: usize = 22;
+/// Slots of the memo (a power of two): 16,384 × 46 bytes, 736 KiB per analyzer.
+const MEMO_SLOTS: usize = 1 << 14;
+
+/// One remembered word and its stem, stored inline so a lookup touches one cache line.
+#[derive(Clone, Copy)]
+struct Slot {
+    word_len: u8,
+    stem_len: u8,
+    word: [u8; MEMO_WORD_BYTES],
+    stem: [u8; MEMO_WORD_BYTES],
+}
+
+const EMPTY: Slot = Slot {
+    word_len: 0,
+    stem_len: 0,
+    word: [0; MEMO_WORD_BYTES],
+    stem: [0; MEMO_WORD_BYTES],
+};
+
+/// A direct-mapped cache of stems: a word's hash picks its slot, and a newcomer evicts the
+/// word that was there. No probing and no growth, so memory is fixed and no input can make
+/// it slow (at worst every lookup misses and the word is stemmed as without a memo).
+#[derive(Clone)]
+struct Memo {
+    stemmer: frostem::Stemmer,
+    /// Allocated on first use: query analyzers stem a handful of words and never need it.
+    slots: Vec<Slot>,
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            slots: Vec::new(),
+        }
+    }
+}
+
+impl Memo {
+    /// Replaces `word` by its stem.
+    fn stem(&mut self, word: &mut String) {
+        let bytes = word.as_bytes();
+        if bytes.is_empty() || bytes.len() > MEMO_WORD_BYTES {
+            let stem = self.stemmer.stem(word).into_owned();
+            *word = stem;
+            return;
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![EMPTY; MEMO_SLOTS];
+        }
+        let slot = &mut self.slots[slot_of(bytes)];
+        if usize::from(slot.word_len) == bytes.len() && slot.word[..bytes.len()] == *bytes {
+            let stem = &slot.stem[..usize::from(slot.stem_len)];
+            // The slot was filled from a `&str`, so this cannot fail; fall through if it did.
+            if let Ok(stem) = std::str::from_utf8(stem) {
+                word.clear();
+                word.push_str(stem);
+                return;
+            }
+        }
+        let stem = self.stemmer.stem(word).into_owned();
+        if stem.len() <= MEMO_WORD_BYTES {
+            slot.word_len = bytes.len() as u8;
+            slot.word[..bytes.len()].copy_from_slice(bytes);
+            slot.stem_len = stem.len() as u8;
+            slot.stem[..stem.len()].copy_from_slice(stem.as_bytes());
+        }
+        *word = stem;
+    }
+}
+
+/// The slot of a word: FxHash (a multiply and a rotate per 8 bytes), top bits.
+fn slot_of(bytes: &[u8]) -> usize {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut hash = bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    (hash >> (64 - MEMO_SLOTS.trailing_zeros())) as usize
+}
+
+impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
+    type TokenStream<'a> = MemoStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MemoStemmerStream {
+            tail: self.inner.token_stream(text),
+            memo: &mut self.memo,
+        }
+    }
+}
+
+/// The token stream of [`MemoStemmerFilter`].
+pub struct MemoStemmerStream<'a, T> {
+    tail: T,
+    memo: &'a mut Memo,
+}
+
+impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        self.memo.stem(&mut self.tail.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// The same analysis without stemming: what a `prefix*` query is matched against, since a
@@ -297,6 +442,39 @@ mod tests {
     fn stems_english() {
         assert_eq!(terms("drones"), terms("drone"));
         assert_eq!(terms("invoking"), terms("invoke"));
+    }
+
+    #[test]
+    fn memo_stems_exactly_as_the_stemmer() {
+        // Far more distinct words than slots, each seen twice, so the memo serves hits,
+        // evicts on collisions and passes long words through.
+        let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+        let mut memo = Memo::default();
+        let suffixes = ["", "s", "ing", "ed", "ies", "ational", "fulness", "ly"];
+        let mut words = Vec::new();
+        for i in 0..(MEMO_SLOTS * 2) {
+            let mut word = String::new();
+            let mut n = i;
+            loop {
+                word.push(char::from(b'a' + (n % 26) as u8));
+                n /= 26;
+                if n == 0 {
+                    break;
+                }
+            }
+            word.push_str(suffixes[i % suffixes.len()]);
+            words.push(word);
+        }
+        words.push("internationalisationalisationalism".into());
+        words.push("x".repeat(MEMO_WORD_BYTES));
+        words.push("ä".repeat(MEMO_WORD_BYTES / 2));
+        for _round in 0..2 {
+            for word in &words {
+                let mut got = word.clone();
+                memo.stem(&mut got);
+                assert_eq!(got, stemmer.stem(word), "{word}");
+            }
+        }
     }
 
     #[test]

@@ -864,7 +864,12 @@ fn write_article(
         .clone()
         .unwrap_or_else(|| fallback_title(&job.files[0].1));
     let mut notes = article.notes.clone();
-    for doc in passage_docs(fields, job, &article, &title, &mut notes) {
+    let hashes: Vec<u64> = article
+        .passages
+        .iter()
+        .map(|p| passage_hash(&p.text))
+        .collect();
+    for doc in passage_docs(fields, job, &article, &hashes, &title, &mut notes) {
         writer
             .add_document(doc)
             .map_err(|err| anyhow!(err).context("the indexing threads stopped"))?;
@@ -872,8 +877,9 @@ fn write_article(
     let mut phashes: Vec<u64> = article
         .passages
         .iter()
-        .filter(|p| p.kind == PassageKind::Content)
-        .map(|p| passage_hash(&p.text))
+        .zip(&hashes)
+        .filter(|(p, _)| p.kind == PassageKind::Content)
+        .map(|(_, &h)| h)
         .collect();
     phashes.sort_unstable();
     phashes.dedup();
@@ -968,6 +974,7 @@ fn passage_docs(
     fields: &Fields,
     job: &Job,
     article: &Article,
+    hashes: &[u64],
     title: &str,
     notes: &mut Vec<String>,
 ) -> Vec<TantivyDocument> {
@@ -1026,7 +1033,8 @@ fn passage_docs(
     article
         .passages
         .iter()
-        .map(|passage| {
+        .zip(hashes)
+        .map(|(passage, &hash)| {
             let mut doc = base.clone();
             if let Some(section) = &passage.section {
                 doc.add_text(fields.section, section);
@@ -1039,7 +1047,7 @@ fn passage_docs(
                 fields.boilerplate,
                 u64::from(passage.kind == PassageKind::Boilerplate),
             );
-            doc.add_u64(fields.phash, passage_hash(&passage.text));
+            doc.add_u64(fields.phash, hash);
             doc
         })
         .collect()
