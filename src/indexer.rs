@@ -245,7 +245,7 @@ pub fn sync(
         if options.rebuild {
             writer.delete_all_documents()?;
         }
-        let outcome = apply(&store, &writer, plan, &old, progress)?;
+        let outcome = apply(&store, &writer, plan, old, progress)?;
         report.passages_written = outcome.passages_written;
         report.warnings.extend(outcome.warnings);
         let manifest = outcome.manifest;
@@ -357,33 +357,36 @@ pub fn repeated_paragraphs(manifest: &Manifest, threshold: u32) -> Vec<u64> {
         .values()
         .map(|a| a.phashes.as_slice())
         .collect();
-    let mut holders: HashMap<u64, Vec<usize>> = HashMap::new();
+    // (paragraph, article) pairs sorted by paragraph: each run is one paragraph's holders.
+    // One sort of flat pairs instead of a map of vectors: no allocation per paragraph.
+    let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(articles.iter().map(|a| a.len()).sum());
     for (i, phashes) in articles.iter().enumerate() {
-        for &h in *phashes {
-            holders.entry(h).or_default().push(i);
-        }
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        pairs.extend(phashes.iter().map(|&h| (h, i)));
     }
-    let mut repeated: Vec<u64> = holders
-        .into_iter()
-        .filter(|(_, arts)| arts.len() >= threshold)
-        .filter(|&(h, ref arts)| {
-            // Greedy clustering into stories: stop as soon as there are enough.
-            let mut stories: Vec<usize> = Vec::new();
-            for &a in arts {
-                let copy = stories
-                    .iter()
-                    .any(|&s| same_story(articles[a], articles[s], h));
-                if !copy {
-                    stories.push(a);
-                    if stories.len() >= threshold {
-                        return true;
-                    }
+    pairs.sort_unstable();
+    let mut repeated = Vec::new();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < threshold {
+            continue;
+        }
+        let h = run[0].0;
+        // Greedy clustering into stories: stop as soon as there are enough.
+        let mut stories: Vec<usize> = Vec::new();
+        for &(_, a) in run {
+            let a = a as usize;
+            let copy = stories
+                .iter()
+                .any(|&s| same_story(articles[a], articles[s], h));
+            if !copy {
+                stories.push(a);
+                if stories.len() >= threshold {
+                    repeated.push(h);
+                    break;
                 }
             }
-            false
-        })
-        .map(|(h, _)| h)
-        .collect();
+        }
+    }
     repeated.sort_unstable();
     repeated
 }
@@ -453,9 +456,9 @@ impl Plan {
 }
 
 /// A file's state after looking at it.
-enum Seen {
+enum Seen<'a> {
     /// Unchanged since the manifest: its old record stands.
-    Known(FileRecord),
+    Known(&'a FileRecord),
     Text {
         hash: ContentHash,
         /// Decoded as Windows-1252 (worth a warning).
@@ -465,29 +468,89 @@ enum Seen {
     Skipped(String),
 }
 
+impl Seen<'_> {
+    fn is_indexable(&self) -> bool {
+        match self {
+            Seen::Known(record) => matches!(record.state, FileState::Indexed { .. }),
+            Seen::Text { .. } => true,
+            Seen::Skipped(_) => false,
+        }
+    }
+}
+
+/// Pairs each file of the (sorted) listing with its record in the (sorted) manifest, in
+/// one merge pass, and collects the records of files that are gone.
+fn match_records<'a>(
+    files: &[SeedFile],
+    old: &'a Manifest,
+) -> (Vec<Option<&'a FileRecord>>, Vec<&'a FileRecord>) {
+    if !files.is_sorted_by(|a, b| a.rel < b.rel) {
+        // Not a listing from `corpus::walk`: match by lookup instead.
+        let present: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.rel.as_str()).collect();
+        let matched = files.iter().map(|f| old.files.get(&f.rel)).collect();
+        let gone = old
+            .files
+            .iter()
+            .filter(|(rel, _)| !present.contains(rel.as_str()))
+            .map(|(_, r)| r)
+            .collect();
+        return (matched, gone);
+    }
+    let mut matched = Vec::with_capacity(files.len());
+    let mut gone = Vec::new();
+    let mut records = old.files.iter().peekable();
+    for file in files {
+        let mut record = None;
+        while let Some(&(rel, r)) = records.peek() {
+            match rel.as_str().cmp(file.rel.as_str()) {
+                std::cmp::Ordering::Less => gone.push(r),
+                std::cmp::Ordering::Equal => record = Some(r),
+                std::cmp::Ordering::Greater => break,
+            }
+            records.next();
+            if record.is_some() {
+                break;
+            }
+        }
+        matched.push(record);
+    }
+    gone.extend(records.map(|(_, r)| r));
+    (matched, gone)
+}
+
+/// Compares the listing with the manifest and decides what to write and delete.
+///
+/// `files` is sorted by `rel` (as [`corpus::walk`] returns it), like the manifest, so the
+/// two are matched in one pass and everything per file lives in vectors beside `files`:
+/// a sync of a large folder where little changed costs a few string comparisons per
+/// file, not several map lookups and copies.
 fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) -> Plan {
     let racy_from = i64::try_from(payload.scanned_ms)
         .unwrap_or(i64::MAX)
         .saturating_mul(1_000_000)
         .saturating_sub(RACY_WINDOW_NS);
     let mut warnings = Vec::new();
+    let (old_records, gone) = match_records(files, old);
 
     // 1. Decide which files must be read, and read them in parallel.
-    let needs_read = |f: &SeedFile| match old.files.get(&f.rel) {
+    let needs_read = |f: &SeedFile, r: Option<&FileRecord>| match r {
         Some(r) => {
             rebuild || r.size != f.size || r.mtime_ns != f.mtime_ns || f.mtime_ns >= racy_from
         }
         None => true,
     };
-    let to_read: Vec<&SeedFile> = files.iter().filter(|f| needs_read(f)).collect();
+    let to_read: Vec<usize> = (0..files.len())
+        .filter(|&i| needs_read(&files[i], old_records[i]))
+        .collect();
     let kept = AtomicUsize::new(0);
     // Texts not kept are dropped inside the workers: collecting them all first would
     // hold the whole folder in memory.
-    let loaded = parallel_map(&to_read, |f| -> Seen {
+    let loaded = parallel_map(&to_read, |&i| -> Seen<'_> {
         if STOP.load(Ordering::Relaxed) {
             return Seen::Skipped("interrupted".into());
         }
-        match corpus::load(&f.path) {
+        match corpus::load(&files[i].path) {
             Ok(Load::Text(loaded)) => {
                 let size = loaded.text.len();
                 let keep = kept.fetch_add(size, Ordering::Relaxed) + size <= KEEP_TEXT_BYTES;
@@ -501,69 +564,70 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
             Err(err) => Seen::Skipped(format!("cannot read it ({err}); skipped")),
         }
     });
-    let mut seen: HashMap<&str, Seen> = HashMap::with_capacity(files.len());
-    for (file, state) in to_read.iter().zip(loaded) {
+    let mut seen: Vec<Option<Seen<'_>>> = old_records.iter().map(|r| r.map(Seen::Known)).collect();
+    for (&i, state) in to_read.iter().zip(loaded) {
         if let Seen::Text { latin1: true, .. } = state {
             warnings.push(problem(
-                file,
+                &files[i],
                 "is not valid UTF-8; read as Windows-1252 (Latin-1)",
             ));
         }
-        seen.insert(file.rel.as_str(), state);
-    }
-    for file in files {
-        if !seen.contains_key(file.rel.as_str()) {
-            if let Some(record) = old.files.get(&file.rel) {
-                seen.insert(file.rel.as_str(), Seen::Known(record.clone()));
-            }
-        }
+        seen[i] = Some(state);
     }
 
     // 2. Name the articles: doc_id is the path without its extension, unless two files
-    // differ only by extension.
-    let mut stems: HashMap<&str, usize> = HashMap::new();
-    for file in files {
-        if is_indexable(seen.get(file.rel.as_str())) {
-            *stems.entry(stem(&file.rel)).or_default() += 1;
-        }
-    }
+    // differ only by extension. Stems of a sorted listing are nearly sorted, so the
+    // stable sort that finds the shared ones runs in about linear time.
+    let mut stems: Vec<&str> = files
+        .iter()
+        .zip(&seen)
+        .filter(|(_, s)| s.as_ref().is_some_and(Seen::is_indexable))
+        .map(|(f, _)| stem(&f.rel))
+        .collect();
+    stems.sort();
+    let shared: std::collections::HashSet<&str> = stems
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
     let doc_id = |rel: &str| -> String {
-        if stems.get(stem(rel)).copied().unwrap_or(0) > 1 {
+        let stem = stem(rel);
+        if !shared.is_empty() && shared.contains(stem) {
             rel.to_string()
         } else {
-            stem(rel).to_string()
+            stem.to_string()
         }
     };
 
     // 3. Only articles that gained, lost or renamed a file need work: find them first, so
     // an update of one file in a large folder does not regroup every article.
     let mut affected: std::collections::HashSet<ContentHash> = std::collections::HashSet::new();
-    let present: std::collections::HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-    for (rel, record, hash) in old.indexed() {
-        if !present.contains(rel) {
+    for record in &gone {
+        if let FileState::Indexed { hash, .. } = record.state {
             affected.insert(hash);
-            continue;
-        }
-        match seen.get(rel) {
-            Some(Seen::Known(_)) => {
-                if let FileState::Indexed { doc_id: old_id, .. } = &record.state {
-                    if *old_id != doc_id(rel) {
-                        affected.insert(hash);
-                    }
-                }
-            }
-            Some(Seen::Text { hash: new_hash, .. }) => {
-                if *new_hash != hash {
-                    affected.insert(hash);
-                }
-            }
-            Some(Seen::Skipped(_)) | None => {
-                affected.insert(hash);
-            }
         }
     }
-    for (_, state) in seen.iter() {
-        if let Seen::Text { hash, .. } = state {
+    for ((file, record), state) in files.iter().zip(&old_records).zip(&seen) {
+        if let Some(Seen::Text { hash, .. }) = state {
+            affected.insert(*hash);
+        }
+        let Some(FileState::Indexed {
+            hash,
+            doc_id: old_id,
+        }) = record.map(|r| &r.state)
+        else {
+            continue;
+        };
+        let renamed = match state {
+            Some(Seen::Known(_)) => {
+                // Cheap test first: only a file whose stem is shared can change its id.
+                let stem = stem(&file.rel);
+                old_id.as_str() != stem || (!shared.is_empty() && shared.contains(stem))
+            }
+            Some(Seen::Text { hash: new_hash, .. }) => new_hash != hash,
+            Some(Seen::Skipped(_)) | None => true,
+        };
+        if renamed && (!matches!(state, Some(Seen::Known(_))) || *old_id != doc_id(&file.rel)) {
             affected.insert(*hash);
         }
     }
@@ -573,39 +637,59 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
 
     // 4. Group the files of those articles by content, old and new.
     let mut old_groups: HashMap<ContentHash, Vec<(String, String)>> = HashMap::new();
-    for (rel, record, hash) in old.indexed() {
-        if !affected.contains(&hash) {
-            continue;
-        }
-        if let FileState::Indexed { doc_id, .. } = &record.state {
-            old_groups
-                .entry(hash)
-                .or_default()
-                .push((doc_id.clone(), rel.to_string()));
+    if !affected.is_empty() {
+        for (rel, record, hash) in old.indexed() {
+            if !affected.contains(&hash) {
+                continue;
+            }
+            if let FileState::Indexed { doc_id, .. } = &record.state {
+                old_groups
+                    .entry(hash)
+                    .or_default()
+                    .push((doc_id.clone(), rel.to_string()));
+            }
         }
     }
     let mut new_groups: BTreeMap<ContentHash, Job> = BTreeMap::new();
-    let mut records = BTreeMap::new();
+    let mut records: Vec<(String, FileRecord)> = Vec::with_capacity(files.len());
     let (mut added, mut updated, mut removed, mut unchanged, mut skipped) = (0, 0, 0, 0, 0);
     let mut collisions: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for file in files {
-        let Some(state) = seen.remove(file.rel.as_str()) else {
+    for ((file, old_record), state) in files.iter().zip(&old_records).zip(seen) {
+        let Some(state) = state else {
             continue;
         };
-        let old_hash = match old.files.get(&file.rel).map(|r| &r.state) {
+        let old_hash = match old_record.map(|r| &r.state) {
             Some(FileState::Indexed { hash, .. }) => Some(*hash),
             _ => None,
         };
         let (hash, text) = match state {
-            Seen::Known(record) => match record.state {
-                FileState::Indexed { hash, .. } => (hash, None),
+            Seen::Known(record) => match &record.state {
+                FileState::Indexed { hash, doc_id } => {
+                    // The common case of a large, quiet folder: an article that is not
+                    // affected kept its content and its doc_id, so the old record stands.
+                    if affected.is_empty() || !affected.contains(hash) {
+                        unchanged += 1;
+                        let stem = stem(&file.rel);
+                        if doc_id.as_str() != stem {
+                            collisions.entry(stem).or_default().push(&file.rel);
+                        }
+                        records.push((file.rel.clone(), (*record).clone()));
+                        continue;
+                    }
+                    (*hash, None)
+                }
                 FileState::Skipped { reason } => {
                     skipped += 1;
-                    warnings.push(problem(file, &reason));
-                    records.insert(
+                    warnings.push(problem(file, reason));
+                    records.push((
                         file.rel.clone(),
-                        record_for(file, FileState::Skipped { reason }),
-                    );
+                        record_for(
+                            file,
+                            FileState::Skipped {
+                                reason: reason.clone(),
+                            },
+                        ),
+                    ));
                     continue;
                 }
             },
@@ -616,10 +700,10 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
                     removed += 1;
                 }
                 warnings.push(problem(file, &reason));
-                records.insert(
+                records.push((
                     file.rel.clone(),
                     record_for(file, FileState::Skipped { reason }),
-                );
+                ));
                 continue;
             }
         };
@@ -649,10 +733,10 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
                 job.text = text;
             }
         }
-        records.insert(
+        records.push((
             file.rel.clone(),
             record_for(file, FileState::Indexed { hash, doc_id: id }),
-        );
+        ));
     }
     for (stem, rels) in collisions {
         warnings.push(Problem {
@@ -662,12 +746,10 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
             ),
         });
     }
-    for (rel, record) in &old.files {
-        let gone = !records.contains_key(rel);
-        if gone && matches!(record.state, FileState::Indexed { .. }) {
-            removed += 1;
-        }
-    }
+    removed += gone
+        .iter()
+        .filter(|r| matches!(r.state, FileState::Indexed { .. }))
+        .count();
 
     // 5. Articles whose set of files changed are rewritten; articles with no file left go.
     let deletes = old_groups
@@ -688,7 +770,8 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
     }
 
     Plan {
-        records,
+        // Sorted input: collecting builds the map in one pass.
+        records: records.into_iter().collect(),
         writes,
         deletes,
         added,
@@ -697,14 +780,6 @@ fn plan(files: &[SeedFile], old: &Manifest, payload: &Payload, rebuild: bool) ->
         unchanged,
         skipped,
         warnings,
-    }
-}
-
-fn is_indexable(seen: Option<&Seen>) -> bool {
-    match seen {
-        Some(Seen::Known(record)) => matches!(record.state, FileState::Indexed { .. }),
-        Some(Seen::Text { .. }) => true,
-        Some(Seen::Skipped(_)) | None => false,
     }
 }
 
@@ -744,7 +819,7 @@ fn apply(
     store: &Store,
     writer: &IndexWriter<TantivyDocument>,
     plan: Plan,
-    old: &Manifest,
+    old: Manifest,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let fields = store.fields;
@@ -817,12 +892,14 @@ fn apply(
             None => {}
         }
     }
-    // Articles not rewritten keep their old record.
+    // Articles not rewritten keep their old record (moved, not copied: on a large index
+    // copying them was most of the cost of adding one article).
+    let mut old_articles = old.articles;
     for (_, _, hash) in Manifest::indexed_in(&files) {
-        if let (std::collections::btree_map::Entry::Vacant(slot), Some(old_record)) =
-            (articles.entry(hash), old.articles.get(&hash))
-        {
-            slot.insert(old_record.clone());
+        if let std::collections::btree_map::Entry::Vacant(slot) = articles.entry(hash) {
+            if let Some(old_record) = old_articles.remove(&hash) {
+                slot.insert(old_record);
+            }
         }
     }
     Ok(Outcome {

@@ -62,7 +62,7 @@ impl Manifest {
     /// When encoding fails (it does not for these types).
     pub fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
         let raw = postcard::to_stdvec(self).map_err(std::io::Error::other)?;
-        zstd::encode_all(raw.as_slice(), 3)
+        zstd::encode_all(raw.as_slice(), 1)
     }
 
     /// Reads the stored form.

@@ -290,6 +290,29 @@ fn files_differing_only_by_extension_keep_it_in_their_doc_id() {
 }
 
 #[test]
+fn doc_ids_follow_a_sibling_with_the_other_extension_coming_and_going() {
+    let p = Project::new();
+    p.write("a.txt", article("A", "The walrus swam."))
+        .write("b.txt", article("B", "The walrus slept."));
+    p.index(&[]);
+    assert_eq!(p.doc_ids("swam"), ["a"]);
+    // A sibling appears: both now keep their extension, and nothing answers as `a`.
+    p.write("a.md", article("A md", "The walrus dived."));
+    p.index(&[]);
+    assert_eq!(p.doc_ids("swam"), ["a.txt"]);
+    assert_eq!(p.doc_ids("dived"), ["a.md"]);
+    assert_eq!(p.doc_ids("slept"), ["b"]);
+    // It goes again: `a` is back, and the unchanged article was left as it was.
+    p.remove("a.md");
+    let report = p.index(&[]);
+    assert_eq!(p.doc_ids("swam"), ["a"]);
+    assert!(p.doc_ids("dived").is_empty());
+    assert_eq!(p.doc_ids("slept"), ["b"]);
+    assert_eq!((report.removed, report.unchanged), (1, 2), "{report:?}");
+    assert!(report.passages_written < report.passages, "{report:?}");
+}
+
+#[test]
 fn front_matter_is_metadata_not_a_passage() {
     let p = Project::new();
     p.write(
