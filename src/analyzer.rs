@@ -86,15 +86,21 @@ const EMPTY: Slot = Slot {
 #[derive(Clone)]
 struct Memo {
     stemmer: frostem::Stemmer,
-    /// Allocated on first use: query analyzers stem a handful of words and never need it.
+    /// Allocated once [`MEMO_AFTER`] words were stemmed: query and snippet analyzers stem a
+    /// handful of words, and clearing the slots for them cost more than it saved.
     slots: Vec<Slot>,
+    stemmed: usize,
 }
+
+/// Words stemmed without a memo before one is set up.
+const MEMO_AFTER: usize = 4096;
 
 impl Default for Memo {
     fn default() -> Memo {
         Memo {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             slots: Vec::new(),
+            stemmed: 0,
         }
     }
 }
@@ -103,13 +109,16 @@ impl Memo {
     /// Replaces `word` by its stem.
     fn stem(&mut self, word: &mut String) {
         let bytes = word.as_bytes();
-        if bytes.is_empty() || bytes.len() > MEMO_WORD_BYTES {
+        if self.slots.is_empty() {
+            self.stemmed += 1;
+            if self.stemmed > MEMO_AFTER {
+                self.slots = vec![EMPTY; MEMO_SLOTS];
+            }
+        }
+        if self.slots.is_empty() || bytes.is_empty() || bytes.len() > MEMO_WORD_BYTES {
             let stem = self.stemmer.stem(word).into_owned();
             *word = stem;
             return;
-        }
-        if self.slots.is_empty() {
-            self.slots = vec![EMPTY; MEMO_SLOTS];
         }
         let slot = &mut self.slots[slot_of(bytes)];
         if usize::from(slot.word_len) == bytes.len() && slot.word[..bytes.len()] == *bytes {

@@ -239,7 +239,9 @@ impl Store {
             .with_context(|| format!("cannot write to the index folder {shown}"))?;
         let (schema, fields) = schema::build();
         let settings = IndexSettings {
-            docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
+            docstore_compression: Compressor::Zstd(ZstdCompressor {
+                compression_level: Some(1),
+            }),
             ..IndexSettings::default()
         };
         let directory = MmapDirectory::open(dir)
