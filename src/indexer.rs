@@ -192,13 +192,21 @@ pub fn sync(
     let store = Store::open_or_create(index_dir, options.rebuild)?;
     loop {
         let scanned_ms = now_ms();
-        let listing = corpus::walk(given)?;
         let payload = store.payload()?;
-        let old = if options.rebuild {
-            Manifest::default()
-        } else {
-            store.manifest(&payload)?
-        };
+        // Listing the folder waits mostly on the kernel; decoding the manifest meanwhile
+        // hides most of its cost on a large index.
+        let (listing, old) = std::thread::scope(|scope| {
+            let old = scope.spawn(|| {
+                if options.rebuild {
+                    Ok(Manifest::default())
+                } else {
+                    store.manifest(&payload)
+                }
+            });
+            let listing = corpus::walk(given);
+            (listing, join(old))
+        });
+        let (listing, old) = (listing?, old?);
         let mut plan = plan(&listing.files, &old, &payload, options.rebuild);
         check_stop()?;
         plan.warnings.splice(0..0, listing.problems);
@@ -252,7 +260,12 @@ pub fn sync(
         let (files, articles, passages) = totals(&manifest);
         let generation = payload.generation + 1;
         check_stop()?;
-        store.write_manifest(generation, &manifest)?;
+        // The repeated-paragraph rule reads the manifest while it is written out.
+        let (written, repeated) = std::thread::scope(|scope| {
+            let repeated = scope.spawn(|| repeated_paragraphs(&manifest, repeats));
+            (store.write_manifest(generation, &manifest), join(repeated))
+        });
+        written?;
         let new_payload = Payload {
             generation,
             seeds: seeds.clone(),
@@ -262,7 +275,7 @@ pub fn sync(
             articles,
             passages,
             boilerplate_repeats: Some(repeats),
-            repeated: repeated_paragraphs(&manifest, repeats),
+            repeated,
         };
         commit(writer, &new_payload).with_context(|| {
             format!(
@@ -278,6 +291,13 @@ pub fn sync(
         report.elapsed = started.elapsed();
         return Ok(report);
     }
+}
+
+/// The result of a scoped thread; a panic in it goes on in the caller.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 fn now_ms() -> u64 {
