@@ -43,7 +43,8 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Folder of articles (*.txt and *.md, subfolders included).
+    /// Folder of articles (*.txt and *.md, subfolders included; a .seedsearchignore file
+    /// lists what to leave out, one gitignore pattern per line).
     #[arg(long, global = true, value_name = "DIR", env = "SEEDSEARCH_SEEDS", default_value = DEFAULT_SEEDS)]
     pub seeds: PathBuf,
 

@@ -100,9 +100,13 @@ pub fn check_root(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Name of the files that list what not to index, one gitignore pattern per line (as
+/// ripgrep's `.ignore` and fd's `.fdignore`), in the seeds folder or any subfolder.
+pub const IGNORE_FILE: &str = ".seedsearchignore";
+
 /// Lists the article files under `root`: `*.txt` and `*.md` in any subfolder, skipping
-/// hidden files and folders and editor backups, following symbolic links (loops are
-/// reported, not followed).
+/// hidden files and folders, editor backups and what [`IGNORE_FILE`]s exclude, following
+/// symbolic links (loops are reported, not followed).
 ///
 /// # Errors
 /// When `root` does not exist, is not a folder, or cannot be read.
@@ -112,6 +116,7 @@ pub fn walk(root: &Path) -> Result<Listing> {
     let walker = ignore::WalkBuilder::new(root)
         .standard_filters(false)
         .hidden(true)
+        .add_custom_ignore_filename(IGNORE_FILE)
         .follow_links(true)
         .threads(2)
         .build_parallel();

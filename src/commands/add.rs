@@ -170,6 +170,7 @@ pub fn run(config: &Config, args: &AddArgs) -> Result<Outcome> {
         }
     };
     let doc_ids = doc_ids(config)?;
+    let written: Vec<String> = to_write.iter().map(|i| i.dest.clone()).collect();
     let added: Vec<Added> = to_write
         .into_iter()
         .map(|input| Added {
@@ -179,12 +180,32 @@ pub fn run(config: &Config, args: &AddArgs) -> Result<Outcome> {
         })
         .collect();
     if !config.quiet {
-        for a in &added {
+        for a in added.iter().filter(|a| a.doc_id.is_some()) {
             output::note(&format!(
                 "added {} (doc_id {})",
                 a.path,
-                a.doc_id.as_deref().unwrap_or("?")
+                a.doc_id.as_deref().unwrap_or_default()
             ));
+        }
+    }
+    // Copied but not indexed: skipped (the sync warned why) or excluded by an ignore file.
+    if added.iter().any(|a| a.doc_id.is_none()) {
+        let listed: std::collections::HashSet<String> = corpus::walk(&config.seeds)?
+            .files
+            .into_iter()
+            .map(|f| f.rel)
+            .collect();
+        for (a, input) in added.iter().zip(&written) {
+            if a.doc_id.is_none() && !listed.contains(input) {
+                output::warn(
+                    &format!(
+                        "{} is excluded by a {} file: it was copied but is not indexed",
+                        a.path,
+                        corpus::IGNORE_FILE
+                    ),
+                    config.stderr_color,
+                );
+            }
         }
     }
     if args.format.is_json() {

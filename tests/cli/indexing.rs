@@ -111,6 +111,28 @@ fn hidden_files_backups_and_other_extensions_are_ignored() {
 }
 
 #[test]
+fn seedsearchignore_files_exclude_what_they_list() {
+    let p = Project::new();
+    p.write("a.txt", article("Alpha", "Article walrus."))
+        .write("README.txt", article("Readme", "About this walrus folder."))
+        .write("drafts/b.txt", article("Draft", "Draft walrus."))
+        .write("sport/c.txt", article("Sport", "Sport walrus."))
+        .write("sport/notes.md", article("Notes", "Notes walrus."))
+        .write(".seedsearchignore", "README.txt\ndrafts/\n")
+        .write("sport/.seedsearchignore", "*.md\n");
+    let mut ids = p.doc_ids("walrus");
+    ids.sort();
+    assert_eq!(ids, ["a", "sport/c"]);
+    // Taking a pattern out brings its files in at the next sync; nothing else changes.
+    p.write(".seedsearchignore", "drafts/\n");
+    let report = p.index(&[]);
+    assert_eq!((report.added, report.unchanged), (1, 2), "{report:?}");
+    let mut ids = p.doc_ids("walrus");
+    ids.sort();
+    assert_eq!(ids, ["README", "a", "sport/c"]);
+}
+
+#[test]
 fn latin1_files_are_indexed_with_a_warning() {
     let p = Project::new();
     p.write(

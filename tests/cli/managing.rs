@@ -51,6 +51,25 @@ fn add_into_a_subfolder_and_from_a_folder() {
 }
 
 #[test]
+fn adding_into_an_ignored_folder_copies_but_says_it_is_not_indexed() {
+    let p = Project::new();
+    p.write(".seedsearchignore", "drafts/\n");
+    let src = outside(&p, "harbour.txt", STORY);
+    let run = p.run(&["add", &src, "--to", "drafts", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "seeds/drafts/harbour.txt is excluded by a .seedsearchignore file: it was copied but is not indexed"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(json(&run)["added"][0]["doc_id"], Value::Null);
+    assert!(p.seeds().join("drafts/harbour.txt").exists());
+    assert!(p.doc_ids("storm").is_empty());
+}
+
+#[test]
 fn adding_content_that_is_already_there_is_a_no_op_that_says_so() {
     let p = Project::new();
     p.write("harbour.txt", STORY);
