@@ -189,12 +189,14 @@ pub fn run(config: &Config, args: &AddArgs) -> Result<Outcome> {
         }
     }
     // Copied but not indexed: skipped (the sync warned why) or excluded by an ignore file.
-    if added.iter().any(|a| a.doc_id.is_none()) {
-        let listed: std::collections::HashSet<String> = corpus::walk(&config.seeds)?
-            .files
-            .into_iter()
-            .map(|f| f.rel)
-            .collect();
+    // (Listing the folder again only to explain; if that fails, the sync's warnings stand.)
+    let unindexed = added.iter().any(|a| a.doc_id.is_none());
+    if let Some(listing) = unindexed
+        .then(|| corpus::walk(&config.seeds).ok())
+        .flatten()
+    {
+        let listed: std::collections::HashSet<String> =
+            listing.files.into_iter().map(|f| f.rel).collect();
         for (a, input) in added.iter().zip(&written) {
             if a.doc_id.is_none() && !listed.contains(input) {
                 output::warn(
