@@ -32,8 +32,9 @@ pub struct SeedFile {
     pub mtime_ns: i64,
 }
 
-/// A directory of the seeds folder and its modification time: adding, removing or renaming
-/// a file in it changes that time, which lets a search notice new articles cheaply.
+/// A directory of the seeds folder (or its [`IGNORE_FILE`]) and its modification time:
+/// adding, removing or renaming a file in a folder changes the folder's time, which lets a
+/// search notice new articles cheaply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirStamp {
     pub rel: String,
@@ -59,7 +60,8 @@ impl fmt::Display for Problem {
 pub struct Listing {
     /// Article files, sorted by `rel`.
     pub files: Vec<SeedFile>,
-    /// Every directory visited, the seeds folder itself included (as `""`), sorted.
+    /// Every directory visited, the seeds folder itself included (as `""`), and every
+    /// ignore file found, sorted.
     pub dirs: Vec<DirStamp>,
     pub problems: Vec<Problem>,
 }
@@ -117,6 +119,11 @@ pub fn walk(root: &Path) -> Result<Listing> {
         .standard_filters(false)
         .hidden(true)
         .add_custom_ignore_filename(IGNORE_FILE)
+        // Hidden folders stay out even when an ignore file's `!pattern` matches them
+        // (the ignore crate lets a matching rule override its hidden filter).
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().as_encoded_bytes().starts_with(b".")
+        })
         .follow_links(true)
         .threads(2)
         .build_parallel();
@@ -161,6 +168,18 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, out: &mut 
         return;
     };
     if file_type.is_dir() {
+        // An ignore file edited in place changes what is indexed without touching its
+        // folder's time: it is stamped too.
+        if let Ok(meta) = std::fs::metadata(path.join(IGNORE_FILE)) {
+            out.dirs.push(DirStamp {
+                rel: if rel.is_empty() {
+                    IGNORE_FILE.to_string()
+                } else {
+                    format!("{rel}/{IGNORE_FILE}")
+                },
+                mtime_ns: mtime_ns(&meta),
+            });
+        }
         if let Ok(meta) = entry.metadata() {
             out.dirs.push(DirStamp {
                 rel,

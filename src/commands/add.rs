@@ -316,6 +316,12 @@ fn collect(path: &Path, to: Option<&str>, name: Option<&str>, out: &mut Vec<Inpu
                 .map(str::to_string)
                 .unwrap_or_default(),
         };
+        if base.starts_with('.') {
+            bail!(
+                "{} is a hidden folder, and a copy under that name would not be indexed; give --to NAME",
+                display_path(path)
+            );
+        }
         for file in listing.files {
             let bytes = std::fs::read(&file.path)
                 .with_context(|| format!("cannot read {}", display_path(&file.path)))?;

@@ -133,6 +133,35 @@ fn seedsearchignore_files_exclude_what_they_list() {
 }
 
 #[test]
+fn hidden_folders_stay_out_even_when_an_ignore_pattern_matches_them() {
+    let p = Project::new();
+    p.write("a.txt", article("Alpha", "Article walrus."))
+        .write(".trash/old.md", article("Trash", "Deleted walrus."))
+        // The usual whitelist idiom: ignore everything, then allow folders and articles.
+        .write(".seedsearchignore", "*\n!*/\n!*.txt\n!*.md\n");
+    assert_eq!(p.doc_ids("walrus"), ["a"]);
+}
+
+#[test]
+fn search_notices_an_ignore_file_edited_in_place() {
+    use std::io::Write as _;
+    let p = Project::new();
+    p.write("a.txt", article("Alpha", "Article walrus."))
+        .write("drafts/b.txt", article("Draft", "Draft walrus."))
+        .write(".seedsearchignore", "README.txt\n");
+    p.index(&[]);
+    // Appending does not change the folder's time, only the file's.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(p.seeds().join(".seedsearchignore"))
+        .unwrap();
+    file.write_all(b"drafts/\n").unwrap();
+    drop(file);
+    assert_eq!(p.doc_ids("walrus"), ["a"]);
+}
+
+#[test]
 fn latin1_files_are_indexed_with_a_warning() {
     let p = Project::new();
     p.write(

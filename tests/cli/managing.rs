@@ -70,6 +70,20 @@ fn adding_into_an_ignored_folder_copies_but_says_it_is_not_indexed() {
 }
 
 #[test]
+fn adding_a_hidden_folder_needs_a_name_for_it() {
+    let p = Project::new();
+    let dir = p.root().join(".drafts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("harbour.txt"), STORY).unwrap();
+    let run = p.run(&["add", ".drafts"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("give --to NAME"), "{}", run.stderr);
+    assert!(!p.seeds().join(".drafts").exists());
+    assert_eq!(p.run(&["add", ".drafts", "--to", "drafts"]).code, 0);
+    assert_eq!(p.doc_ids("storm"), ["drafts/harbour"]);
+}
+
+#[test]
 fn adding_content_that_is_already_there_is_a_no_op_that_says_so() {
     let p = Project::new();
     p.write("harbour.txt", STORY);
