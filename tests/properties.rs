@@ -845,28 +845,16 @@ fn fuzz_fixture_engine() -> (tempfile::TempDir, seedsearch::search::Engine) {
 
 #[test]
 fn fuzz_regressions_search() {
-    use seedsearch::search::{Request, SearchError, SortBy, SNIPPET_CHARS};
+    use seedsearch::search::{Request, SearchError, SNIPPET_CHARS};
     let inputs = fuzz_regressions("search");
     if inputs.is_empty() {
         return;
     }
     let (_dir, engine) = fuzz_fixture_engine();
     for (name, bytes) in inputs {
-        let Some((&flags, rest)) = bytes.split_first() else {
+        let Some(request) = Request::from_fuzz_input(&bytes) else {
             continue;
         };
-        // The option byte as fuzz/fuzz_targets/search.rs reads it.
-        let mut request = Request::new(String::from_utf8_lossy(rest).into_owned());
-        request.include_boilerplate = flags & 1 != 0;
-        request.collapse = flags & 2 == 0;
-        request.sort = if flags & 4 != 0 {
-            SortBy::Date
-        } else {
-            SortBy::Score
-        };
-        request.per_doc = (flags & 8 != 0).then_some(usize::from(flags >> 6));
-        request.offset = usize::from((flags >> 4) & 3);
-        request.limit = if flags & 0x80 != 0 { usize::MAX } else { 10 };
         let results = match engine.search(&request) {
             Ok(results) => results,
             Err(SearchError::Query(_)) => continue,

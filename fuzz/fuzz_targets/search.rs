@@ -14,7 +14,7 @@ use libfuzzer_sys::fuzz_target;
 use seedsearch::analyzer;
 use seedsearch::indexer::{self, parse_date, Options, Silent};
 use seedsearch::query::{self, Bound, Clause, FieldName, Node, Occur};
-use seedsearch::search::{Engine, Request, SearchError, SortBy, SNIPPET_CHARS};
+use seedsearch::search::{Engine, Request, SearchError, SNIPPET_CHARS};
 use seedsearch::store::Store;
 
 const SEED: &str = include_str!("../../seeds/000_21cba5c501be05a2.txt");
@@ -66,20 +66,9 @@ fn fixture() -> &'static Fixture {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&flags, rest)) = data.split_first() else {
+    let Some(request) = Request::from_fuzz_input(data) else {
         return;
     };
-    let mut request = Request::new(String::from_utf8_lossy(rest).into_owned());
-    request.include_boilerplate = flags & 1 != 0;
-    request.collapse = flags & 2 == 0;
-    request.sort = if flags & 4 != 0 {
-        SortBy::Date
-    } else {
-        SortBy::Score
-    };
-    request.per_doc = (flags & 8 != 0).then_some(usize::from(flags >> 6));
-    request.offset = usize::from((flags >> 4) & 3);
-    request.limit = if flags & 0x80 != 0 { usize::MAX } else { 10 };
     let parsed = query::parse(&request.query).ok();
     if !known_bugs()
         && parsed

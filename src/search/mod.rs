@@ -67,6 +67,27 @@ impl Request {
             sort: SortBy::Score,
         }
     }
+
+    /// Reads a fuzzing input: the first byte chooses the options, the rest is the query.
+    /// The `search` fuzz target and the test that replays its findings both read inputs
+    /// through this, so a saved crash replays exactly as it was found.
+    #[doc(hidden)]
+    pub fn from_fuzz_input(data: &[u8]) -> Option<Request> {
+        let (&flags, rest) = data.split_first()?;
+        Some(Request {
+            include_boilerplate: flags & 1 != 0,
+            collapse: flags & 2 == 0,
+            sort: if flags & 4 != 0 {
+                SortBy::Date
+            } else {
+                SortBy::Score
+            },
+            per_doc: (flags & 8 != 0).then_some(usize::from(flags >> 6)),
+            offset: usize::from((flags >> 4) & 3),
+            limit: if flags & 0x80 != 0 { usize::MAX } else { 10 },
+            ..Request::new(String::from_utf8_lossy(rest).into_owned())
+        })
+    }
 }
 
 /// Another place a hit's text is found.
