@@ -407,7 +407,7 @@ pub fn repeated_paragraphs(manifest: &Manifest, threshold: u32) -> Vec<u64> {
             }
         }
     }
-    repeated.sort_unstable();
+    // Runs come in paragraph order, so `repeated` is sorted already.
     repeated
 }
 
