@@ -48,6 +48,9 @@ impl Opened {
 /// When there is no index and it cannot be built, or the index cannot be opened.
 pub fn open_index(config: &Config, sync_allowed: bool) -> Result<Opened> {
     if let Some(store) = Store::open(&config.index)? {
+        if sync_allowed {
+            warn_if_following_another_folder(config, &store.payload()?);
+        }
         if sync_allowed && seeds_changed(&store, &config.seeds)? {
             if !config.quiet {
                 output::note(&format!(
@@ -119,6 +122,28 @@ pub fn sync(config: &Config, options: Options) -> Result<Report> {
         ));
     }
     Ok(report)
+}
+
+/// An index built from one folder is not switched to another by a search: say so when the
+/// seeds folder asked for is missing or is not the one the index follows.
+fn warn_if_following_another_folder(config: &Config, payload: &Payload) {
+    if payload.generation == 0 {
+        return;
+    }
+    let asked = display_path(&config.seeds);
+    let built_from = display_path(&crate::search::shown_from_cwd(&payload.seeds));
+    let message = if !config.seeds.is_dir() {
+        format!(
+            "the seeds folder {asked} is not there; using the index as it was built from {built_from}"
+        )
+    } else if crate::corpus::resolve_root(&config.seeds) != payload.seeds {
+        format!(
+            "this index follows {built_from}, not {asked}; using it as it is (`seedsearch index` switches it to {asked})"
+        )
+    } else {
+        return;
+    };
+    output::warn(&message, config.stderr_color);
 }
 
 /// Whether a folder of the seeds folder gained, lost or renamed an entry since the last

@@ -385,6 +385,34 @@ fn front_matter_is_metadata_not_a_passage() {
 }
 
 #[test]
+fn searching_with_another_or_a_missing_seeds_folder_warns_and_uses_the_index() {
+    let p = Project::new();
+    p.write("a.txt", article("A", "The walrus swam."));
+    p.index(&[]);
+    std::fs::create_dir(p.root().join("other")).unwrap();
+    let run = p.run(&["--seeds", "other", "search", "--json", "walrus"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("this index follows seeds, not other; using it as it is"),
+        "{}",
+        run.stderr
+    );
+    let run = p.run(&["--seeds", "missing", "search", "--json", "walrus"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "the seeds folder missing is not there; using the index as it was built from seeds"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Asked not to look at the folder, it says nothing.
+    let run = p.run(&["--seeds", "missing", "search", "--no-sync", "walrus"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:?}");
+}
+
+#[test]
 fn switching_seeds_folders_says_so_and_follows_the_new_one() {
     let p = Project::new();
     p.write("a.txt", article("A", "The walrus swam."));
