@@ -306,6 +306,16 @@ impl ReportFormat {
     }
 }
 
+impl From<ReportFormat> for Format {
+    fn from(format: ReportFormat) -> Format {
+        match format {
+            ReportFormat::Text => Format::Text,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
 /// The `--color` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {

@@ -2,15 +2,15 @@
 //! whether to show progress. Deeper code reads only [`Config`].
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use crate::cli::{ColorWhen, GlobalArgs};
+use crate::collection::Paths;
 
 /// Settings shared by every command.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub seeds: PathBuf,
-    pub index: PathBuf,
+    /// The seeds folder (as given and resolved) and the index folder.
+    pub paths: Paths,
     /// Colour on stdout.
     pub color: bool,
     /// Colour on stderr (for warnings and errors).
@@ -28,8 +28,7 @@ impl Config {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
         Config {
-            seeds: args.seeds.clone(),
-            index: args.index.clone(),
+            paths: Paths::new(&args.seeds, &args.index),
             color: use_color(args.color, stdout_tty, &env),
             stderr_color: use_color(args.color, stderr_tty, &env),
             stdout_is_terminal: stdout_tty,

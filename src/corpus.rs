@@ -255,11 +255,19 @@ fn rel_string(rel: &Path) -> Option<String> {
     Some(out)
 }
 
-fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+/// A modification time in nanoseconds since the Unix epoch (0 when unknown): the one
+/// conversion used for files and folders alike.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// The modification time of `path` (following links), as [`mtime_ns`]; `None` when it
+/// cannot be read.
+pub fn modified_ns(path: &Path) -> Option<i64> {
+    std::fs::metadata(path).ok().map(|meta| mtime_ns(&meta))
 }
 
 /// The identity of an article's content: equal for files that differ only in line endings,

@@ -12,20 +12,29 @@
 //! - [`corpus`] walks the seeds folder, decodes and hashes files;
 //! - [`article`] splits one article's text into titled, sectioned, numbered passages;
 //! - [`indexer`] syncs the index with the folder in one atomic commit, using the
-//!   [`manifest`] to skip what did not change and [`store`] to keep the index folder safe;
+//!   [`manifest`] to skip what did not change, [`schema`] for the layout of a passage
+//!   document and [`store`] to keep the index folder safe;
 //! - [`query`] parses the query language, [`search`] runs it with BM25 and builds hits
-//!   with [`snippet`]s;
-//! - [`output`] prints hits for people or scripts.
+//!   with [`snippet`]s; [`catalog`] has the other read-side views (list, show, stats);
+//! - [`collection`] is the front door over all of these: open a collection (building or
+//!   updating its index as needed), search it, view it, add to it, remove from it;
+//! - [`output`] is the one place that prints, for people or scripts.
 //!
-//! [`run`] is the one dispatcher from a parsed command line to these modules.
+//! [`run`] is the one dispatcher from a parsed command line to [`commands`], thin adapters
+//! that make one library call each. [`exit`] and [`interrupt`] say how a run ends and how
+//! it is stopped.
 
 pub mod analyzer;
 pub mod article;
+pub mod catalog;
 pub mod cli;
+pub mod collection;
 pub mod commands;
 pub mod config;
 pub mod corpus;
+pub mod exit;
 pub mod indexer;
+pub mod interrupt;
 pub mod manifest;
 pub mod output;
 pub mod query;
@@ -39,34 +48,30 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Command;
+use crate::commands::Ctx;
 use crate::config::Config;
+use crate::exit::Exit;
+use crate::interrupt::Cancel;
+use crate::output::Ui;
 
-/// How a successful run ended, for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Something was found, or the command did its job (exit 0).
-    Success,
-    /// A search or listing found nothing (exit 1).
-    NothingFound,
-}
-
-/// Runs a parsed command line.
+/// Runs a parsed command.
 ///
 /// # Errors
 /// Any failure the user must act on (exit 2): a bad query, a missing seeds folder, an
-/// unusable index. Warnings are printed on stderr and do not fail the run.
-pub fn run(cli: Cli) -> Result<Outcome> {
-    let config = Config::from_args(&cli.global);
-    match cli.command {
-        Command::Search(args) => commands::search::run(&config, &args),
-        Command::Index(args) => commands::index::run(&config, &args),
-        Command::Add(args) => commands::add::run(&config, &args),
-        Command::Remove(args) => commands::remove::run(&config, &args),
-        Command::List(args) => commands::list::run(&config, &args),
-        Command::Show(args) => commands::show::run(&config, &args),
-        Command::Stats(args) => commands::stats::run(&config, &args),
-        Command::Completions(args) => commands::completions::run(&args),
+/// unusable index. Warnings are printed on stderr and do not fail the run; an
+/// [`interrupt::Interrupted`] error means Ctrl-C stopped an update.
+pub fn run(command: Command, config: &Config, ui: &Ui, cancel: &Cancel) -> Result<Exit> {
+    let ctx = Ctx { config, ui, cancel };
+    match command {
+        Command::Search(args) => commands::search::run(&ctx, &args),
+        Command::Index(args) => commands::index::run(&ctx, &args),
+        Command::Add(args) => commands::add::run(&ctx, &args),
+        Command::Remove(args) => commands::remove::run(&ctx, &args),
+        Command::List(args) => commands::list::run(&ctx, &args),
+        Command::Show(args) => commands::show::run(&ctx, &args),
+        Command::Stats(args) => commands::stats::run(&ctx, &args),
+        Command::Completions(args) => commands::completions::run(&ctx, &args),
     }
 }
 

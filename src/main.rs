@@ -3,24 +3,35 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use seedsearch::{cli::Cli, is_broken_pipe, run, Outcome};
-
-/// Exit status after Ctrl-C, as shells report a death by SIGINT.
-const INTERRUPTED: u8 = seedsearch::indexer::INTERRUPTED_STATUS;
+use seedsearch::cli::Cli;
+use seedsearch::config::Config;
+use seedsearch::exit;
+use seedsearch::interrupt::{self, Cancel};
+use seedsearch::output::Ui;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::NothingFound) => ExitCode::from(1),
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) if seedsearch::indexer::is_interrupted(&err) => {
-            eprintln!("seedsearch: {err}");
-            ExitCode::from(INTERRUPTED)
+    let config = Config::from_args(&cli.global);
+    let ui = Ui::new(&config);
+    let cancel = Cancel::new();
+    let stopping = ui.clone();
+    interrupt::on_ctrl_c(&cancel, move |honoured| {
+        if honoured {
+            stopping.note("stopping at the next article…");
+        } else {
+            std::process::exit(i32::from(exit::INTERRUPTED));
+        }
+    });
+    match seedsearch::run(cli.command, &config, &ui, &cancel) {
+        Ok(outcome) => outcome.into(),
+        Err(err) if seedsearch::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if interrupt::is_interrupted(&err) => {
+            ui.interrupted(&err);
+            ExitCode::from(exit::INTERRUPTED)
         }
         Err(err) => {
-            eprintln!("seedsearch: error: {err:#}");
-            ExitCode::from(2)
+            ui.error(&err);
+            ExitCode::from(exit::ERROR)
         }
     }
 }

@@ -28,7 +28,7 @@ pub struct ArticleRecord {
     /// Passages, boilerplate included.
     pub passages: u32,
     pub metadata: BTreeMap<String, String>,
-    /// Text hashes of its content passages (see [`crate::indexer::passage_hash`]), sorted:
+    /// Text hashes of its content passages (see [`crate::article::passage_hash`]), sorted:
     /// what finds a paragraph repeated across articles.
     pub phashes: Vec<u64>,
 }

@@ -1,14 +1,19 @@
-//! The tantivy schema: one tantivy document per passage, every field name defined here.
+//! The tantivy schema: one tantivy document per passage. Field names, their options and
+//! the layout of a passage document (what the indexer writes, what searches read) are
+//! defined here and nowhere else.
 //!
 //! Passages carry everything a hit needs (title, section, paths, lines) so a search reads
 //! one stored document per hit and nothing else. An article is identified in the index by
 //! the hash of its content (`key`): identical files share one set of passages, and their
 //! paths are listed together in `doc` and `path`.
 
+use std::collections::BTreeMap;
+
 use tantivy::schema::{
     DateOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    Value,
 };
-use tantivy::Index;
+use tantivy::{DateTime, DocAddress, Index, Searcher, TantivyDocument};
 
 use crate::analyzer;
 
@@ -109,37 +114,37 @@ pub fn build() -> (Schema, Fields) {
         }
     };
     let stored_u64 = NumericOptions::default().set_stored();
-    let fields = Fields {
-        article: builder.add_u64_field(
-            names::ARTICLE,
-            NumericOptions::default().set_indexed().set_fast(),
-        ),
-        doc_key: builder.add_u64_field(names::DOC_KEY, NumericOptions::default().set_fast()),
-        sources: builder
-            .add_text_field(names::SOURCE_FILES, TextOptions::default().set_fast("raw")),
-        doc: builder.add_text_field(names::DOC, exact(true)),
-        path: builder.add_text_field(names::PATH, TextOptions::default().set_stored()),
-        collection: builder.add_text_field(names::COLLECTION, exact(false)),
-        title: builder.add_text_field(names::TITLE, text(true, true)),
-        section: builder.add_text_field(names::SECTION, text(true, true)),
-        text: builder.add_text_field(names::TEXT, text(true, true)),
-        passage: builder.add_u64_field(names::PASSAGE, stored_u64.clone().set_fast()),
-        line_start: builder.add_u64_field(names::LINE_START, stored_u64.clone().set_fast()),
-        line_end: builder.add_u64_field(names::LINE_END, stored_u64.clone().set_fast()),
-        boilerplate: builder.add_u64_field(
-            names::BOILERPLATE,
-            NumericOptions::default().set_indexed().set_stored(),
-        ),
-        phash: builder.add_u64_field(
-            names::PHASH,
-            NumericOptions::default().set_indexed().set_fast(),
-        ),
-        meta: builder.add_text_field(names::META, TextOptions::default().set_stored()),
-        author: builder.add_text_field(names::AUTHOR, text(false, false)),
-        source: builder.add_text_field(names::SOURCE, text(false, false)),
-        date: builder.add_date_field(names::DATE, DateOptions::default().set_indexed().set_fast()),
-    };
-    (builder.build(), fields)
+    builder.add_u64_field(
+        names::ARTICLE,
+        NumericOptions::default().set_indexed().set_fast(),
+    );
+    builder.add_u64_field(names::DOC_KEY, NumericOptions::default().set_fast());
+    builder.add_text_field(names::SOURCE_FILES, TextOptions::default().set_fast("raw"));
+    builder.add_text_field(names::DOC, exact(true));
+    builder.add_text_field(names::PATH, TextOptions::default().set_stored());
+    builder.add_text_field(names::COLLECTION, exact(false));
+    builder.add_text_field(names::TITLE, text(true, true));
+    builder.add_text_field(names::SECTION, text(true, true));
+    builder.add_text_field(names::TEXT, text(true, true));
+    builder.add_u64_field(names::PASSAGE, stored_u64.clone().set_fast());
+    builder.add_u64_field(names::LINE_START, stored_u64.clone().set_fast());
+    builder.add_u64_field(names::LINE_END, stored_u64.set_fast());
+    builder.add_u64_field(
+        names::BOILERPLATE,
+        NumericOptions::default().set_indexed().set_stored(),
+    );
+    builder.add_u64_field(
+        names::PHASH,
+        NumericOptions::default().set_indexed().set_fast(),
+    );
+    builder.add_text_field(names::META, TextOptions::default().set_stored());
+    builder.add_text_field(names::AUTHOR, text(false, false));
+    builder.add_text_field(names::SOURCE, text(false, false));
+    builder.add_date_field(names::DATE, DateOptions::default().set_indexed().set_fast());
+    let schema = builder.build();
+    // Every field was just added under these names: resolving them cannot fail.
+    let fields = fields_of(&schema).unwrap_or_else(|e| unreachable!("schema: {e}"));
+    (schema, fields)
 }
 
 /// The order-preserving 8-byte prefix of a doc_id, for [`Fields::doc_key`].
@@ -178,6 +183,166 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         source: f(names::SOURCE)?,
         date: f(names::DATE)?,
     })
+}
+
+/// What every passage document of one article carries.
+#[derive(Debug, Clone)]
+pub struct ArticleFields<'a> {
+    /// The article's key (see [`Fields::article`]).
+    pub key: u64,
+    /// `(doc_id, rel)` of every file holding the article, sorted by doc_id: the first is
+    /// the one hits name.
+    pub files: &'a [(String, String)],
+    pub title: &'a str,
+    /// Front-matter metadata; `author` and `source` are also indexed as filters.
+    pub metadata: &'a BTreeMap<String, String>,
+    pub date: Option<DateTime>,
+}
+
+/// What one passage document adds to its article's fields.
+#[derive(Debug, Clone)]
+pub struct PassageFields<'a> {
+    pub number: u32,
+    pub section: Option<&'a str>,
+    pub text: &'a str,
+    pub line_start: u32,
+    pub line_end: u32,
+    /// Marked as boilerplate by the splitter.
+    pub boilerplate: bool,
+    /// [`crate::article::passage_hash`] of the text.
+    pub phash: u64,
+}
+
+impl Fields {
+    /// The fields every passage of an article shares, as a document to clone per passage.
+    pub fn article_document(&self, article: &ArticleFields<'_>) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(self.article, article.key);
+        let primary = article
+            .files
+            .first()
+            .map_or("", |(doc_id, _)| doc_id.as_str());
+        doc.add_u64(self.doc_key, doc_key(primary));
+        for (doc_id, rel) in article.files {
+            doc.add_text(self.doc, doc_id);
+            doc.add_text(self.path, rel);
+            doc.add_text(self.sources, format!("{doc_id}{SOURCE_SEPARATOR}{rel}"));
+        }
+        let mut collections: Vec<&str> = article
+            .files
+            .iter()
+            .filter_map(|(_, rel)| rel.split_once('/').map(|(dir, _)| dir))
+            .collect();
+        collections.dedup();
+        for collection in collections {
+            doc.add_text(self.collection, collection);
+        }
+        doc.add_text(self.title, article.title);
+        if !article.metadata.is_empty() {
+            if let Ok(json) = serde_json::to_string(article.metadata) {
+                doc.add_text(self.meta, json);
+            }
+        }
+        if let Some(author) = article.metadata.get("author") {
+            doc.add_text(self.author, author);
+        }
+        if let Some(source) = article.metadata.get("source") {
+            doc.add_text(self.source, source);
+        }
+        if let Some(date) = article.date {
+            doc.add_date(self.date, date);
+        }
+        doc
+    }
+
+    /// One passage's document: its article's fields plus its own.
+    pub fn passage_document(
+        &self,
+        article: &TantivyDocument,
+        passage: &PassageFields<'_>,
+    ) -> TantivyDocument {
+        let mut doc = article.clone();
+        if let Some(section) = passage.section {
+            doc.add_text(self.section, section);
+        }
+        doc.add_text(self.text, passage.text);
+        doc.add_u64(self.passage, u64::from(passage.number));
+        doc.add_u64(self.line_start, u64::from(passage.line_start));
+        doc.add_u64(self.line_end, u64::from(passage.line_end));
+        doc.add_u64(self.boilerplate, u64::from(passage.boilerplate));
+        doc.add_u64(self.phash, passage.phash);
+        doc
+    }
+}
+
+/// The stored fields of one passage document, as searches and views read them.
+#[derive(Debug, Clone)]
+pub struct StoredPassage {
+    /// `(doc_id, rel)` of every file holding the passage's article, primary first.
+    pub files: Vec<(String, String)>,
+    pub title: String,
+    pub section: Option<String>,
+    pub text: String,
+    pub passage: u32,
+    pub line_start: u32,
+    pub line_end: u32,
+    /// Marked as boilerplate by the splitter (the repeated-paragraph rule is the
+    /// payload's).
+    pub boilerplate: bool,
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl StoredPassage {
+    /// Reads a passage's stored fields.
+    ///
+    /// # Errors
+    /// When the document store cannot be read.
+    pub fn read(
+        searcher: &Searcher,
+        fields: &Fields,
+        address: DocAddress,
+    ) -> anyhow::Result<StoredPassage> {
+        let doc: TantivyDocument = anyhow::Context::context(
+            searcher.doc(address),
+            "cannot read a passage from the index",
+        )?;
+        Ok(StoredPassage::from_document(fields, &doc))
+    }
+
+    /// The stored fields of `doc`.
+    pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> StoredPassage {
+        let text_of = |field: Field| -> Option<String> {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        let all_of = |field: Field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let num_of = |field: Field| -> u32 {
+            doc.get_first(field)
+                .and_then(|v| v.as_u64())
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0)
+        };
+        StoredPassage {
+            files: all_of(fields.doc)
+                .into_iter()
+                .zip(all_of(fields.path))
+                .collect(),
+            title: text_of(fields.title).unwrap_or_default(),
+            section: text_of(fields.section),
+            text: text_of(fields.text).unwrap_or_default(),
+            passage: num_of(fields.passage),
+            line_start: num_of(fields.line_start),
+            line_end: num_of(fields.line_end),
+            boilerplate: num_of(fields.boilerplate) == 1,
+            metadata: text_of(fields.meta)
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// Registers our analyzers with an index; needed after every create or open.

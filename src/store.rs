@@ -21,6 +21,7 @@ use tantivy::directory::{
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings};
 
+use crate::article::Why;
 use crate::corpus::DirStamp;
 use crate::manifest::Manifest;
 use crate::schema::{self, Fields, FORMAT_VERSION};
@@ -130,7 +131,51 @@ pub struct Payload {
     pub boilerplate_repeats: Option<u32>,
     /// Text hashes of paragraphs that rule marks as boilerplate.
     #[serde(default)]
-    pub repeated: Vec<u64>,
+    pub repeated: Repeated,
+}
+
+/// The paragraphs that are boilerplate because they repeat across unrelated articles, by
+/// [`crate::article::passage_hash`], sorted: the one place that decides whether a passage
+/// is boilerplate, for searches and views alike.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Repeated(Vec<u64>);
+
+impl Repeated {
+    /// The set of these passage hashes.
+    pub fn new(mut hashes: Vec<u64>) -> Repeated {
+        hashes.sort_unstable();
+        hashes.dedup();
+        Repeated(hashes)
+    }
+
+    pub fn contains(&self, phash: u64) -> bool {
+        self.0.binary_search(&phash).is_ok()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn hashes(&self) -> &[u64] {
+        &self.0
+    }
+
+    /// Whether a passage marked (or not) by the splitter, with this text hash, is
+    /// boilerplate, and why.
+    pub fn why(&self, marked: bool, phash: u64) -> Option<Why> {
+        if marked {
+            Some(Why::Marked)
+        } else if self.contains(phash) {
+            Some(Why::Repeated)
+        } else {
+            None
+        }
+    }
 }
 
 /// An opened index.
@@ -266,8 +311,9 @@ impl Store {
     }
 
     /// A reader on the last commit. A commit by another process can delete the files of
-    /// the state being opened (the price of taking no lock, see [`ReadOnlyDirectory`]), so a
-    /// failed open is retried on the newer state.
+    /// the state being opened (the price of taking no lock: searches open the index
+    /// through a directory that skips tantivy's meta lock), so a failed open is retried on
+    /// the newer state.
     ///
     /// # Errors
     /// When the index cannot be read three times in a row.
@@ -513,16 +559,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         }
     }
     result
-}
-
-/// Whether an error chain comes from another process holding the index's writer lock.
-pub fn is_lock_busy(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        matches!(
-            cause.downcast_ref::<tantivy::TantivyError>(),
-            Some(tantivy::TantivyError::LockFailure(..))
-        )
-    })
 }
 
 /// Builds the "already being updated" message.

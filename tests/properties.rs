@@ -639,7 +639,8 @@ fn regression_snippet_after_a_no_break_space_at_search_length() {
 
 /// A small index in a temporary folder, and an engine on it.
 fn engine_on(articles: &[(&str, &str)]) -> (tempfile::TempDir, seedsearch::search::Engine) {
-    use seedsearch::indexer::{self, Options, Silent};
+    use seedsearch::collection::{Collection, Freshness, Paths, Quiet};
+    use seedsearch::interrupt::Cancel;
     let dir = tempfile::tempdir().unwrap();
     let seeds = dir.path().join("seeds");
     for (rel, text) in articles {
@@ -648,11 +649,9 @@ fn engine_on(articles: &[(&str, &str)]) -> (tempfile::TempDir, seedsearch::searc
         std::fs::write(&path, text).unwrap();
     }
     let index = dir.path().join("index");
-    indexer::sync(&index, &seeds, Options::default(), &Silent).unwrap();
-    let mut store = seedsearch::store::Store::open(&index).unwrap().unwrap();
-    let payload = store.payload().unwrap();
-    let engine = seedsearch::search::Engine::new(&mut store, &payload).unwrap();
-    (dir, engine)
+    let paths = Paths::new(seeds, index);
+    let collection = Collection::open(&paths, Freshness::Sync, &Quiet, &Cancel::new()).unwrap();
+    (dir, collection.engine().clone())
 }
 
 /// `date:DAY` compiles to `[DAY, DAY + 86 400 s)` with

@@ -12,10 +12,11 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use seedsearch::analyzer;
-use seedsearch::indexer::{self, parse_date, Options, Silent};
+use seedsearch::article::parse_date;
+use seedsearch::collection::{Collection, Freshness, Paths, Quiet};
+use seedsearch::interrupt::Cancel;
 use seedsearch::query::{self, Bound, Clause, FieldName, Node, Occur};
 use seedsearch::search::{Engine, Request, SearchError, SNIPPET_CHARS};
-use seedsearch::store::Store;
 
 const SEED: &str = include_str!("../../seeds/000_21cba5c501be05a2.txt");
 
@@ -56,11 +57,10 @@ fn fixture() -> &'static Fixture {
             std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).expect("mkdir");
             std::fs::write(&path, text).expect("write");
         }
-        let index = dir.path().join("index");
-        indexer::sync(&index, &seeds, Options::default(), &Silent).expect("index");
-        let mut store = Store::open(&index).expect("open").expect("an index");
-        let payload = store.payload().expect("payload");
-        let engine = Engine::new(&mut store, &payload).expect("engine");
+        let paths = Paths::new(seeds, dir.path().join("index"));
+        let collection =
+            Collection::open(&paths, Freshness::Sync, &Quiet, &Cancel::new()).expect("index");
+        let engine = collection.engine().clone();
         Fixture { _dir: dir, engine }
     })
 }

@@ -16,9 +16,13 @@
 //! ```
 
 mod boilerplate;
+mod date;
+mod hash;
 mod invariants;
 mod sentences;
 
+pub use date::parse_date;
+pub use hash::passage_hash;
 pub use invariants::{check, file_lines};
 
 use std::collections::{BTreeMap, HashSet};
@@ -47,6 +51,17 @@ pub enum PassageKind {
     /// Newsletter prompts, buttons, bare URLs, image credits: indexed, but only returned
     /// when asked for.
     Boilerplate,
+}
+
+/// Why a passage is boilerplate, and so left out of default searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Why {
+    /// The splitter recognised a promo, button, bare URL or image credit
+    /// ([`PassageKind::Boilerplate`]).
+    Marked,
+    /// The same paragraph is in several otherwise unrelated articles (a publisher's promo,
+    /// an author's bio): decided across the collection when it is indexed.
+    Repeated,
 }
 
 /// A paragraph-sized piece of an article.

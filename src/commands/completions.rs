@@ -1,20 +1,20 @@
 //! `seedsearch completions SHELL`: a completion script generated from the CLI definition.
 
-use std::io::{self, Write};
-
 use anyhow::Result;
 use clap::CommandFactory;
 
-use crate::cli::{Cli, CompletionsArgs};
-use crate::Outcome;
+use super::Ctx;
+use crate::cli::{Cli, CompletionsArgs, Format};
+use crate::exit::Exit;
+use crate::output::Script;
 
 /// Runs `completions`.
 ///
 /// # Errors
 /// When stdout cannot be written.
-pub fn run(args: &CompletionsArgs) -> Result<Outcome> {
-    let mut out = io::stdout().lock();
-    clap_complete::generate(args.shell, &mut Cli::command(), "seedsearch", &mut out);
-    out.flush()?;
-    Ok(Outcome::Success)
+pub fn run(ctx: &Ctx, args: &CompletionsArgs) -> Result<Exit> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "seedsearch", &mut script);
+    ctx.ui.emit(Format::Text, &Script(script))?;
+    Ok(Exit::Success)
 }

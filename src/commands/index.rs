@@ -1,29 +1,26 @@
 //! `seedsearch index`: sync the index with the seeds folder and report.
 
-use std::io::{self, Write};
-
 use anyhow::Result;
 
+use super::Ctx;
 use crate::cli::IndexArgs;
-use crate::config::Config;
+use crate::collection;
+use crate::exit::Exit;
 use crate::indexer::Options;
-use crate::{output, Outcome};
 
 /// Runs `index`.
 ///
 /// # Errors
 /// As [`crate::indexer::sync`].
-pub fn run(config: &Config, args: &IndexArgs) -> Result<Outcome> {
+pub fn run(ctx: &Ctx, args: &IndexArgs) -> Result<Exit> {
     let options = Options {
         rebuild: args.rebuild,
         wait: args.wait,
         boilerplate_repeats: args.boilerplate_repeats,
     };
-    let report = super::sync(config, options)?;
+    let report = collection::sync(ctx.paths(), options, &ctx.reporter(), ctx.cancel)?;
     if args.format.is_json() {
-        let mut out = io::stdout().lock();
-        output::json::value(&mut out, &report)?;
-        out.flush()?;
+        ctx.ui.emit(args.format.into(), &report)?;
     }
-    Ok(Outcome::Success)
+    Ok(Exit::Success)
 }

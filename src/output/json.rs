@@ -1,6 +1,11 @@
-//! JSON output for scripts.
+//! JSON for scripts: the wire types, the only place the JSON schema is defined.
 //!
-//! `--format json` prints one object per query:
+//! Domain values ([`Results`], [`Report`], [`ArticleView`], ...) are converted into these
+//! borrowed structs just before printing, so a field can change inside the program
+//! without changing what scripts read. The integration tests parse the output into
+//! structs that reject unknown keys, so the schema changes only on purpose.
+//!
+//! `search --format json` prints one object per query:
 //!
 //! ```text
 //! {"query": "drone", "total_hits": 12, "hits": [HIT, ...]}
@@ -12,39 +17,383 @@
 //! `passage` (1-based ordinal in the article), `line_start`, `line_end` (1-based,
 //! inclusive), `boilerplate` (bool), `text` (the whole passage), `snippet` (one line),
 //! `highlights` (`[start, end)` pairs of character offsets into `snippet`), `metadata`
-//! (front-matter keys to strings; `{}` when none) and `also_in` (other files with the same
-//! content: `[{"doc_id", "path"}]`). The schema is pinned by the integration tests.
+//! (front-matter keys to strings; `{}` when none) and `also_in` (other places with the
+//! same passage: `[{"doc_id", "path", "passage", "line_start", "line_end"}]`).
+//!
+//! `search --batch` prints one such object per input line, or `{"query", "error"}` for a
+//! query that could not run. The other commands print one object each: `index` its
+//! [`Report`], `add` `{added, already_there, index}`, `remove` `{removed, index}`, `list`
+//! `{articles}` (JSON Lines: one article per line), `show` the article with its passages
+//! (JSON Lines: one passage per line), `stats` the index figures.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::Path;
 
-use crate::search::Results;
+use serde::Serialize;
 
-/// Writes `results` as one JSON object and a newline.
+use crate::article::Why;
+use crate::catalog::{ArticleView, Entry, FileRef, PassageView, Stats};
+use crate::collection::{AddReport, Added, AlreadyThere, RemoveReport, Removed};
+use crate::corpus::Problem;
+use crate::indexer::Report;
+use crate::search::{Hit, Results, Source};
+
+/// Writes any wire value as one line of JSON.
 ///
 /// # Errors
 /// On write errors (a closed pipe included).
-pub fn results(out: &mut dyn Write, results: &Results) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, results)?;
-    out.write_all(b"\n")
-}
-
-/// Writes each hit of `results` as a JSON object on its own line.
-///
-/// # Errors
-/// On write errors (a closed pipe included).
-pub fn hits_lines(out: &mut dyn Write, results: &Results) -> io::Result<()> {
-    for hit in &results.hits {
-        serde_json::to_writer(&mut *out, hit)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
-/// Writes any serialisable value as one line of JSON.
-///
-/// # Errors
-/// On write errors.
-pub fn value(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+pub fn line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
+}
+
+/// The answer to one query.
+#[derive(Serialize)]
+pub struct ResultsJson<'a> {
+    pub query: &'a str,
+    pub total_hits: usize,
+    pub hits: Vec<HitJson<'a>>,
+}
+
+impl<'a> From<&'a Results> for ResultsJson<'a> {
+    fn from(r: &'a Results) -> Self {
+        ResultsJson {
+            query: &r.query,
+            total_hits: r.total_hits,
+            hits: r.hits.iter().map(HitJson::from).collect(),
+        }
+    }
+}
+
+/// One matching passage.
+#[derive(Serialize)]
+pub struct HitJson<'a> {
+    pub rank: usize,
+    pub score: f32,
+    pub doc_id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub section: Option<&'a str>,
+    pub passage: u32,
+    pub line_start: u32,
+    pub line_end: u32,
+    pub boilerplate: bool,
+    pub text: &'a str,
+    pub snippet: &'a str,
+    pub highlights: &'a [[usize; 2]],
+    pub metadata: &'a BTreeMap<String, String>,
+    pub also_in: Vec<SourceJson<'a>>,
+}
+
+impl<'a> From<&'a Hit> for HitJson<'a> {
+    fn from(h: &'a Hit) -> Self {
+        HitJson {
+            rank: h.rank,
+            score: h.score,
+            doc_id: &h.doc_id,
+            path: &h.path,
+            title: &h.title,
+            section: h.section.as_deref(),
+            passage: h.passage,
+            line_start: h.line_start,
+            line_end: h.line_end,
+            boilerplate: h.boilerplate,
+            text: &h.text,
+            snippet: &h.snippet,
+            highlights: &h.highlights,
+            metadata: &h.metadata,
+            also_in: h.also_in.iter().map(SourceJson::from).collect(),
+        }
+    }
+}
+
+/// Another place with the same passage.
+#[derive(Serialize)]
+pub struct SourceJson<'a> {
+    pub doc_id: &'a str,
+    pub path: &'a str,
+    pub passage: u32,
+    pub line_start: u32,
+    pub line_end: u32,
+}
+
+impl<'a> From<&'a Source> for SourceJson<'a> {
+    fn from(s: &'a Source) -> Self {
+        SourceJson {
+            doc_id: &s.doc_id,
+            path: &s.path,
+            passage: s.passage,
+            line_start: s.line_start,
+            line_end: s.line_end,
+        }
+    }
+}
+
+/// A batch line whose query could not run.
+#[derive(Serialize)]
+pub struct FailedJson<'a> {
+    pub query: &'a str,
+    pub error: &'a str,
+}
+
+/// What a sync did (`index`, and inside the `add` and `remove` reports).
+#[derive(Serialize)]
+pub struct ReportJson<'a> {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub files: u64,
+    pub articles: u64,
+    pub passages: u64,
+    pub passages_written: u64,
+    pub committed: bool,
+    pub seeds: &'a Path,
+    pub previous_seeds: Option<&'a Path>,
+    pub warnings: Vec<ProblemJson<'a>>,
+}
+
+impl<'a> From<&'a Report> for ReportJson<'a> {
+    fn from(r: &'a Report) -> Self {
+        ReportJson {
+            added: r.added,
+            updated: r.updated,
+            removed: r.removed,
+            unchanged: r.unchanged,
+            skipped: r.skipped,
+            files: r.files,
+            articles: r.articles,
+            passages: r.passages,
+            passages_written: r.passages_written,
+            committed: r.committed,
+            seeds: &r.seeds,
+            previous_seeds: r.previous_seeds.as_deref(),
+            warnings: r.warnings.iter().map(ProblemJson::from).collect(),
+        }
+    }
+}
+
+/// A problem with one file.
+#[derive(Serialize)]
+pub struct ProblemJson<'a> {
+    pub path: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> From<&'a Problem> for ProblemJson<'a> {
+    fn from(p: &'a Problem) -> Self {
+        ProblemJson {
+            path: &p.path,
+            message: &p.message,
+        }
+    }
+}
+
+/// `add --format json`.
+#[derive(Serialize)]
+pub struct AddJson<'a> {
+    pub added: Vec<AddedJson<'a>>,
+    pub already_there: Vec<AlreadyThereJson<'a>>,
+    pub index: Option<ReportJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct AddedJson<'a> {
+    pub from: &'a str,
+    pub path: &'a str,
+    pub doc_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct AlreadyThereJson<'a> {
+    pub from: &'a str,
+    pub path: &'a str,
+}
+
+impl<'a> From<&'a AddReport> for AddJson<'a> {
+    fn from(r: &'a AddReport) -> Self {
+        AddJson {
+            added: r
+                .added
+                .iter()
+                .map(|a: &'a Added| AddedJson {
+                    from: &a.from,
+                    path: &a.path,
+                    doc_id: a.doc_id.as_deref(),
+                })
+                .collect(),
+            already_there: r
+                .already_there
+                .iter()
+                .map(|a: &'a AlreadyThere| AlreadyThereJson {
+                    from: &a.from,
+                    path: &a.path,
+                })
+                .collect(),
+            index: r.index.as_ref().map(ReportJson::from),
+        }
+    }
+}
+
+/// `remove --format json`.
+#[derive(Serialize)]
+pub struct RemoveJson<'a> {
+    pub removed: Vec<RemovedJson<'a>>,
+    pub index: ReportJson<'a>,
+}
+
+#[derive(Serialize)]
+pub struct RemovedJson<'a> {
+    pub doc_id: &'a str,
+    pub path: &'a str,
+}
+
+impl<'a> From<&'a RemoveReport> for RemoveJson<'a> {
+    fn from(r: &'a RemoveReport) -> Self {
+        RemoveJson {
+            removed: r
+                .removed
+                .iter()
+                .map(|r: &'a Removed| RemovedJson {
+                    doc_id: &r.doc_id,
+                    path: &r.path,
+                })
+                .collect(),
+            index: ReportJson::from(&r.index),
+        }
+    }
+}
+
+/// `list --format json`.
+#[derive(Serialize)]
+pub struct ListJson<'a> {
+    pub articles: Vec<EntryJson<'a>>,
+}
+
+/// One indexed file.
+#[derive(Serialize)]
+pub struct EntryJson<'a> {
+    pub doc_id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub passages: u32,
+    pub metadata: &'a BTreeMap<String, String>,
+    pub same_as: &'a [String],
+}
+
+impl<'a> From<&'a Entry> for EntryJson<'a> {
+    fn from(e: &'a Entry) -> Self {
+        EntryJson {
+            doc_id: &e.doc_id,
+            path: &e.path,
+            title: &e.title,
+            passages: e.passages,
+            metadata: &e.metadata,
+            same_as: &e.same_as,
+        }
+    }
+}
+
+/// `show --format json`.
+#[derive(Serialize)]
+pub struct ArticleJson<'a> {
+    pub doc_id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub metadata: &'a BTreeMap<String, String>,
+    pub also_in: Vec<FileRefJson<'a>>,
+    pub total_passages: u32,
+    pub passages: Vec<PassageJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct FileRefJson<'a> {
+    pub doc_id: &'a str,
+    pub path: &'a str,
+}
+
+impl<'a> From<&'a FileRef> for FileRefJson<'a> {
+    fn from(f: &'a FileRef) -> Self {
+        FileRefJson {
+            doc_id: &f.doc_id,
+            path: &f.path,
+        }
+    }
+}
+
+/// One passage of `show`: `boilerplate` is null, `"marked"` or `"repeated"`.
+#[derive(Serialize)]
+pub struct PassageJson<'a> {
+    pub passage: u32,
+    pub section: Option<&'a str>,
+    pub line_start: u32,
+    pub line_end: u32,
+    pub boilerplate: Option<&'static str>,
+    pub text: &'a str,
+}
+
+impl<'a> From<&'a PassageView> for PassageJson<'a> {
+    fn from(p: &'a PassageView) -> Self {
+        PassageJson {
+            passage: p.passage,
+            section: p.section.as_deref(),
+            line_start: p.line_start,
+            line_end: p.line_end,
+            boilerplate: p.boilerplate.map(|why| match why {
+                Why::Marked => "marked",
+                Why::Repeated => "repeated",
+            }),
+            text: &p.text,
+        }
+    }
+}
+
+impl<'a> From<&'a ArticleView> for ArticleJson<'a> {
+    fn from(v: &'a ArticleView) -> Self {
+        ArticleJson {
+            doc_id: &v.doc_id,
+            path: &v.path,
+            title: &v.title,
+            metadata: &v.metadata,
+            also_in: v.also_in.iter().map(FileRefJson::from).collect(),
+            total_passages: v.total_passages,
+            passages: v.passages.iter().map(PassageJson::from).collect(),
+        }
+    }
+}
+
+/// `stats --format json`.
+#[derive(Serialize)]
+pub struct StatsJson<'a> {
+    pub seeds: &'a Path,
+    pub index: &'a Path,
+    pub files: u64,
+    pub articles: u64,
+    pub passages: u64,
+    pub repeated_paragraphs: usize,
+    pub distinct_terms: u64,
+    pub segments: usize,
+    pub size_bytes: u64,
+    pub last_update: Option<&'a str>,
+    pub format: u32,
+}
+
+impl<'a> From<&'a Stats> for StatsJson<'a> {
+    fn from(s: &'a Stats) -> Self {
+        StatsJson {
+            seeds: &s.seeds,
+            index: &s.index,
+            files: s.files,
+            articles: s.articles,
+            passages: s.passages,
+            repeated_paragraphs: s.repeated_paragraphs,
+            distinct_terms: s.distinct_terms,
+            segments: s.segments,
+            size_bytes: s.size_bytes,
+            last_update: s.last_update.as_deref(),
+            format: s.format,
+        }
+    }
 }

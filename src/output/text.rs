@@ -14,9 +14,8 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use crate::commands::list::Entry;
-use crate::commands::show::{ArticleView, Why};
-use crate::commands::stats::Stats;
+use crate::article::Why;
+use crate::catalog::{ArticleView, Entry, Stats};
 use crate::indexer::Report;
 use crate::search::{Hit, Results};
 
@@ -213,12 +212,8 @@ pub fn article_list(out: &mut dyn Write, articles: &[Entry], color: bool) -> io:
 ///
 /// # Errors
 /// On write errors.
-pub fn article_view(
-    out: &mut dyn Write,
-    view: &ArticleView,
-    focus: Option<u32>,
-    color: bool,
-) -> io::Result<()> {
+pub fn article_view(out: &mut dyn Write, view: &ArticleView, color: bool) -> io::Result<()> {
+    let focus = view.focus;
     let p = Palette::new(color);
     let (title, dim, path, line, section) = (p.title, p.dim, p.path, p.line, p.section);
     writeln!(out, "{title}{}{title:#}", view.title)?;

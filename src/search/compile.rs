@@ -20,7 +20,7 @@ use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term};
 
 use super::SearchError;
 use crate::analyzer;
-use crate::indexer::parse_date;
+use crate::article::parse_date;
 use crate::query::{Bound, Clause, FieldName, Node, Occur, QueryError};
 use crate::schema::Fields;
 use crate::snippet::Highlighter;

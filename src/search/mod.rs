@@ -8,24 +8,24 @@
 //! and paragraphs repeated across unrelated articles (see [`crate::indexer`]).
 
 pub mod compile;
+pub mod rank;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use anyhow::{Context, Result};
-use serde::Serialize;
+use anyhow::Result;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Occur as TOccur, Query as TQuery, TermQuery, TermSetQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, IndexReader, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, IndexReader, Searcher, SegmentReader, Term};
 
 use crate::query::{self, QueryError};
-use crate::schema::{self, names, Fields};
+use crate::schema::{self, names, Fields, StoredPassage};
 use crate::snippet::{Highlighter, Snippet};
-use crate::store::{Payload, Store};
+use crate::store::{Payload, Repeated};
 use compile::Compiler;
+use rank::{Arrangement, Candidate, Group};
 
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 280;
@@ -91,7 +91,7 @@ impl Request {
 }
 
 /// Another place a hit's text is found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
     pub doc_id: String,
     pub path: String,
@@ -101,7 +101,7 @@ pub struct Source {
 }
 
 /// One matching passage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Hit {
     pub rank: usize,
     pub score: f32,
@@ -120,20 +120,18 @@ pub struct Hit {
     /// Other files with this passage: copies of the article, and other articles with the
     /// same paragraph.
     pub also_in: Vec<Source>,
-    /// Highlights in the title (for the text printer; not part of the JSON schema).
-    #[serde(skip)]
+    /// Highlights in the title (for the text printer; not part of the JSON schema yet).
     pub title_highlights: Vec<[usize; 2]>,
 }
 
 /// The answer to one query.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Results {
     pub query: String,
     /// Matching passages, before folding duplicates and `--per-doc`.
     pub total_hits: usize,
     pub hits: Vec<Hit>,
     /// Notes about the query (unknown field names and the like), for stderr.
-    #[serde(skip)]
     pub warnings: Vec<String>,
 }
 
@@ -167,56 +165,27 @@ impl From<tantivy::TantivyError> for SearchError {
     }
 }
 
-/// An index opened for searching.
+/// An index opened for searching (cheap to clone: clones share the reader).
+#[derive(Clone)]
 pub struct Engine {
     fields: Fields,
     reader: IndexReader,
     /// The seeds folder as paths should be shown from the current directory.
     seeds_shown: PathBuf,
-    /// Passage hashes of paragraphs repeated across unrelated articles.
-    repeated: Arc<HashSet<u64>>,
-}
-
-/// A passage that matched, with what ordering and folding need (all from fast fields).
-#[derive(Debug, Clone)]
-struct Candidate {
-    date: i64,
-    score: f32,
-    address: DocAddress,
-    article: u64,
-    phash: u64,
-    passage: u64,
-    doc_key: u64,
-}
-
-/// A hit before its stored fields are read: the best candidate and its duplicates.
-struct Group {
-    lead: Candidate,
-    duplicates: Vec<Candidate>,
+    /// Paragraphs repeated across unrelated articles (boilerplate).
+    repeated: Repeated,
 }
 
 impl Engine {
-    /// Prepares `store` for searching, with the state of its last commit.
-    ///
-    /// # Errors
-    /// When tantivy cannot open a reader on the index.
-    pub fn new(store: &mut Store, payload: &Payload) -> Result<Engine> {
-        let reader = store.reader()?;
-        Ok(Engine {
-            fields: store.fields,
+    /// An engine over `reader` (on an index with these fields), with the state of the
+    /// commit it reads.
+    pub fn new(reader: IndexReader, fields: Fields, payload: &Payload) -> Engine {
+        Engine {
+            fields,
             reader,
             seeds_shown: shown_from_cwd(&payload.seeds),
-            repeated: Arc::new(payload.repeated.iter().copied().collect()),
-        })
-    }
-
-    /// The tantivy searcher (for commands that read the index directly).
-    pub fn searcher(&self) -> Searcher {
-        self.reader.searcher()
-    }
-
-    pub fn fields(&self) -> &Fields {
-        &self.fields
+            repeated: payload.repeated.clone(),
+        }
     }
 
     /// Runs one query.
@@ -262,7 +231,13 @@ impl Engine {
             )?;
             counted = Some(total_hits);
             let exhausted = candidates.len() < fetch || fetch >= max_candidates;
-            let groups = arrange(candidates, request);
+            let groups = rank::arrange(
+                candidates,
+                Arrangement {
+                    collapse: request.collapse,
+                    per_doc: request.per_doc,
+                },
+            );
             if groups.len() >= wanted || exhausted {
                 break (groups, total_hits);
             }
@@ -320,6 +295,7 @@ impl Engine {
         if !self.repeated.is_empty() {
             let terms = self
                 .repeated
+                .hashes()
                 .iter()
                 .map(|h| Term::from_field_u64(self.fields.phash, *h));
             // A few terms are cheaper as term queries than as a set intersected with the
@@ -396,39 +372,7 @@ impl Engine {
                 doc_key: cols.doc_key.first(doc).unwrap_or(0),
             });
         }
-        candidates.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| b.score.total_cmp(&a.score))
-                .then_with(|| a.doc_key.cmp(&b.doc_key))
-                .then_with(|| a.passage.cmp(&b.passage))
-        });
-        // Equal keys: order by doc_id, then passage, so output never depends on how the
-        // index happens to be segmented. The 8-byte doc_id prefix settles most ties; the
-        // full doc_ids are only read where it cannot.
-        let mut start = 0;
-        while start < candidates.len() {
-            let mut end = start + 1;
-            while end < candidates.len()
-                && candidates[end].date == candidates[start].date
-                && candidates[end].score == candidates[start].score
-                && candidates[end].doc_key == candidates[start].doc_key
-            {
-                end += 1;
-            }
-            if end - start > 1 {
-                let mut keyed = Vec::with_capacity(end - start);
-                for c in &candidates[start..end] {
-                    let doc_id = columns.doc_id(searcher, c.address)?;
-                    keyed.push((doc_id, c.passage, c.clone()));
-                }
-                keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-                for (slot, (_, _, c)) in candidates[start..end].iter_mut().zip(keyed) {
-                    *slot = c;
-                }
-            }
-            start = end;
-        }
+        rank::order(&mut candidates, |c| columns.doc_id(searcher, c.address))?;
         Ok((candidates, total))
     }
 
@@ -440,8 +384,8 @@ impl Engine {
         group: &Group,
         highlighter: &Highlighter,
     ) -> Result<Hit> {
-        let stored = Stored::read(searcher, &self.fields, group.lead.address)?;
-        let mut sources = stored.sources(&self.seeds_shown).into_iter();
+        let stored = StoredPassage::read(searcher, &self.fields, group.lead.address)?;
+        let mut sources = sources_of(&stored, &self.seeds_shown).into_iter();
         let first = sources.next();
         let mut also_in: Vec<Source> = sources.collect();
         for dup in &group.duplicates {
@@ -470,7 +414,10 @@ impl Engine {
             passage: stored.passage,
             line_start: stored.line_start,
             line_end: stored.line_end,
-            boilerplate: stored.boilerplate || self.repeated.contains(&group.lead.phash),
+            boilerplate: self
+                .repeated
+                .why(stored.boilerplate, group.lead.phash)
+                .is_some(),
             text: stored.text,
             snippet,
             highlights,
@@ -479,34 +426,6 @@ impl Engine {
             title_highlights,
         })
     }
-}
-
-/// Folds duplicates and applies `--per-doc`, keeping the order of `candidates`.
-fn arrange(candidates: Vec<Candidate>, request: &Request) -> Vec<Group> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_text: HashMap<u64, usize> = HashMap::new();
-    let mut per_article: HashMap<u64, usize> = HashMap::new();
-    for candidate in candidates {
-        if request.collapse {
-            if let Some(&i) = by_text.get(&candidate.phash) {
-                groups[i].duplicates.push(candidate);
-                continue;
-            }
-        }
-        if let Some(max) = request.per_doc {
-            let count = per_article.entry(candidate.article).or_default();
-            if *count >= max {
-                continue;
-            }
-            *count += 1;
-        }
-        by_text.insert(candidate.phash, groups.len());
-        groups.push(Group {
-            lead: candidate,
-            duplicates: Vec::new(),
-        });
-    }
-    groups
 }
 
 /// Fast-field columns of one segment.
@@ -654,74 +573,19 @@ impl Columns {
     }
 }
 
-/// The stored fields of one passage.
-pub struct Stored {
-    pub doc_ids: Vec<String>,
-    pub rels: Vec<String>,
-    pub title: String,
-    pub section: Option<String>,
-    pub text: String,
-    pub passage: u32,
-    pub line_start: u32,
-    pub line_end: u32,
-    pub boilerplate: bool,
-    pub metadata: BTreeMap<String, String>,
-}
-
-impl Stored {
-    /// Reads a passage's stored fields.
-    ///
-    /// # Errors
-    /// When the document store cannot be read.
-    pub fn read(searcher: &Searcher, fields: &Fields, address: DocAddress) -> Result<Stored> {
-        let doc: TantivyDocument = searcher
-            .doc(address)
-            .context("cannot read a passage from the index")?;
-        let text_of = |field: Field| -> Option<String> {
-            doc.get_first(field)
-                .and_then(|v| v.as_str().map(str::to_string))
-        };
-        let all_of = |field: Field| -> Vec<String> {
-            doc.get_all(field)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        };
-        let num_of = |field: Field| -> u32 {
-            doc.get_first(field)
-                .and_then(|v| v.as_u64())
-                .and_then(|n| u32::try_from(n).ok())
-                .unwrap_or(0)
-        };
-        Ok(Stored {
-            doc_ids: all_of(fields.doc),
-            rels: all_of(fields.path),
-            title: text_of(fields.title).unwrap_or_default(),
-            section: text_of(fields.section),
-            text: text_of(fields.text).unwrap_or_default(),
-            passage: num_of(fields.passage),
-            line_start: num_of(fields.line_start),
-            line_end: num_of(fields.line_end),
-            boilerplate: num_of(fields.boilerplate) == 1,
-            metadata: text_of(fields.meta)
-                .and_then(|json| serde_json::from_str(&json).ok())
-                .unwrap_or_default(),
+/// Every file holding a stored passage, as shown from the current directory.
+fn sources_of(stored: &StoredPassage, seeds_shown: &Path) -> Vec<Source> {
+    stored
+        .files
+        .iter()
+        .map(|(doc_id, rel)| Source {
+            doc_id: doc_id.clone(),
+            path: crate::display_path(&seeds_shown.join(rel)),
+            passage: stored.passage,
+            line_start: stored.line_start,
+            line_end: stored.line_end,
         })
-    }
-
-    /// Every file holding this passage, as shown from the current directory.
-    pub fn sources(&self, seeds_shown: &Path) -> Vec<Source> {
-        self.doc_ids
-            .iter()
-            .zip(&self.rels)
-            .map(|(doc_id, rel)| Source {
-                doc_id: doc_id.clone(),
-                path: crate::display_path(&seeds_shown.join(rel)),
-                passage: self.passage,
-                line_start: self.line_start,
-                line_end: self.line_end,
-            })
-            .collect()
-    }
+        .collect()
 }
 
 /// `path` as a user at the current directory would type it: relative when it lies below

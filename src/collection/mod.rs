@@ -1,0 +1,279 @@
+//! The user's collection: a seeds folder and the index that follows it. This is the
+//! library's front door: the command line, and any other front end, open a
+//! [`Collection`] and ask it for searches, views and changes; it prints nothing itself.
+//!
+//! Opening keeps the index in step with the folder the way a reader expects: the first
+//! use builds it, and a search after files were added or removed updates it first (a
+//! cheap check: one `stat` per folder). What happens along the way is told to a
+//! [`Reporter`].
+
+mod add;
+mod remove;
+
+pub use add::{add, AddReport, AddRequest, Added, AlreadyThere, Input};
+pub use remove::{remove, RemoveReport, Removed};
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Result};
+use tantivy::IndexReader;
+
+use crate::catalog::{self, ArticleView, Entry, Stats};
+use crate::indexer::{self, Options, Progress, Report};
+use crate::interrupt::{self, Cancel};
+use crate::manifest::Manifest;
+use crate::search::{self, Engine, Request, Results, SearchError};
+use crate::store::{Payload, Store};
+use crate::{corpus, display_path};
+
+/// Where a collection lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// The seeds folder as given (how messages name it).
+    pub seeds: PathBuf,
+    /// The seeds folder resolved (absolute, links followed): how the index records it.
+    pub seeds_root: PathBuf,
+    /// The index folder.
+    pub index: PathBuf,
+}
+
+impl Paths {
+    pub fn new(seeds: impl Into<PathBuf>, index: impl Into<PathBuf>) -> Paths {
+        let seeds = seeds.into();
+        Paths {
+            seeds_root: corpus::resolve_root(&seeds),
+            seeds,
+            index: index.into(),
+        }
+    }
+}
+
+/// Hears what a collection does while it works: notes and warnings as sentences, the
+/// progress of long updates, and the report of each sync.
+pub trait Reporter: Progress {
+    /// A step worth telling a person about ("building the index").
+    fn note(&self, _message: &str) {}
+    /// Something went wrong, and the work goes on.
+    fn warn(&self, _message: &str) {}
+    /// A sync ended; `report` has its figures and the problems with single files.
+    fn synced(&self, _report: &Report, _paths: &Paths) {}
+}
+
+/// A reporter that tells nobody.
+pub struct Quiet;
+impl Progress for Quiet {}
+impl Reporter for Quiet {}
+
+/// Whether opening may update the index first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Build the index when there is none, and update it when the folder changed.
+    Sync,
+    /// Read the index as it is (build it only when there is none).
+    AsIs,
+}
+
+/// A collection opened for reading, as of one commit of its index.
+pub struct Collection {
+    paths: Paths,
+    store: Store,
+    payload: Payload,
+    reader: IndexReader,
+    engine: Engine,
+}
+
+impl Collection {
+    /// Opens the collection at `paths`: builds the index when there is none, and with
+    /// [`Freshness::Sync`] updates it first when a folder of the seeds folder changed. A
+    /// failed update is a warning; the index is then read as it was last committed.
+    ///
+    /// # Errors
+    /// When there is no index and it cannot be built, or the index cannot be opened.
+    pub fn open(
+        paths: &Paths,
+        freshness: Freshness,
+        reporter: &dyn Reporter,
+        cancel: &Cancel,
+    ) -> Result<Collection> {
+        if let Some(store) = Store::open(&paths.index)? {
+            let payload = store.payload()?;
+            if freshness == Freshness::Sync {
+                if let Some(warning) = following_another_folder(paths, &payload) {
+                    reporter.warn(&warning);
+                }
+                if seeds_changed(&payload, paths) {
+                    reporter.note(&format!(
+                        "{} changed since the last index; updating it",
+                        display_path(&paths.seeds)
+                    ));
+                    if let Err(err) = sync(paths, Options::default(), reporter, cancel) {
+                        if interrupt::is_interrupted(&err) {
+                            return Err(err);
+                        }
+                        reporter.warn(&format!("{err:#}; searching the index as it was"));
+                    }
+                }
+            }
+            return Collection::read(paths, store);
+        }
+        reporter.note(&format!(
+            "no index in {} yet; building it from {}",
+            display_path(&paths.index),
+            display_path(&paths.seeds)
+        ));
+        sync(
+            paths,
+            Options {
+                wait: true,
+                ..Options::default()
+            },
+            reporter,
+            cancel,
+        )?;
+        let store = Store::open(&paths.index)?.ok_or_else(|| {
+            anyhow!(
+                "the index in {} could not be opened after building it",
+                display_path(&paths.index)
+            )
+        })?;
+        Collection::read(paths, store)
+    }
+
+    fn read(paths: &Paths, mut store: Store) -> Result<Collection> {
+        let payload = store.payload()?;
+        let reader = store.reader()?;
+        let engine = Engine::new(reader.clone(), store.fields, &payload);
+        Ok(Collection {
+            paths: paths.clone(),
+            store,
+            payload,
+            reader,
+            engine,
+        })
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    /// The state of the commit this collection reads.
+    pub fn payload(&self) -> &Payload {
+        &self.payload
+    }
+
+    /// The manifest of that commit.
+    ///
+    /// # Errors
+    /// When it cannot be read.
+    pub fn manifest(&self) -> Result<Manifest> {
+        self.store.manifest(&self.payload)
+    }
+
+    /// The search engine over this commit.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Runs one query.
+    ///
+    /// # Errors
+    /// As [`Engine::search`].
+    pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
+        self.engine.search(request)
+    }
+
+    /// The indexed articles whose doc_id starts with `prefix` (all without one).
+    ///
+    /// # Errors
+    /// When the manifest cannot be read.
+    pub fn list(&self, prefix: Option<&str>) -> Result<Vec<Entry>> {
+        Ok(catalog::list(
+            &self.manifest()?,
+            &self.seeds_shown(),
+            prefix,
+        ))
+    }
+
+    /// An article as the index holds it (`DOC_ID`, or `DOC_ID:N` with `context`
+    /// passages on each side of passage N).
+    ///
+    /// # Errors
+    /// As [`catalog::article`].
+    pub fn article(&self, target: &str, context: u32) -> Result<ArticleView> {
+        catalog::article(
+            &self.reader.searcher(),
+            &self.store.fields,
+            &self.payload,
+            &self.seeds_shown(),
+            target,
+            context,
+        )
+    }
+
+    /// Figures about the index.
+    ///
+    /// # Errors
+    /// As [`catalog::stats`].
+    pub fn stats(&self) -> Result<Stats> {
+        catalog::stats(&self.reader.searcher(), &self.store, &self.payload)
+    }
+
+    /// The seeds folder the index follows, as paths are shown from here.
+    pub fn seeds_shown(&self) -> PathBuf {
+        search::shown_from_cwd(&self.payload.seeds)
+    }
+}
+
+/// Syncs the index with the seeds folder and tells `reporter` how it went.
+///
+/// # Errors
+/// As [`indexer::sync`].
+pub fn sync(
+    paths: &Paths,
+    options: Options,
+    reporter: &dyn Reporter,
+    cancel: &Cancel,
+) -> Result<Report> {
+    let report = indexer::sync(&paths.index, &paths.seeds, options, reporter, cancel)?;
+    reporter.synced(&report, paths);
+    Ok(report)
+}
+
+/// An index built from one folder is not switched to another by a search: the warning to
+/// give when the seeds folder asked for is missing or is not the one the index follows.
+fn following_another_folder(paths: &Paths, payload: &Payload) -> Option<String> {
+    if payload.generation == 0 {
+        return None;
+    }
+    let asked = display_path(&paths.seeds);
+    let built_from = display_path(&search::shown_from_cwd(&payload.seeds));
+    if !paths.seeds.is_dir() {
+        Some(format!(
+            "the seeds folder {asked} is not there; using the index as it was built from {built_from}"
+        ))
+    } else if paths.seeds_root != payload.seeds {
+        Some(format!(
+            "this index follows {built_from}, not {asked}; using it as it is (`seedsearch index` switches it to {asked})"
+        ))
+    } else {
+        None
+    }
+}
+
+/// Whether a folder of the seeds folder gained, lost or renamed an entry since the last
+/// sync. An index that follows another folder is left alone: `seedsearch index` switches
+/// it over explicitly.
+fn seeds_changed(payload: &Payload, paths: &Paths) -> bool {
+    let seeds = &paths.seeds_root;
+    if payload.seeds != *seeds || !seeds.is_dir() {
+        return false;
+    }
+    payload.dirs.iter().any(|dir| {
+        let path = if dir.rel.is_empty() {
+            seeds.clone()
+        } else {
+            seeds.join(&dir.rel)
+        };
+        corpus::modified_ns(&path) != Some(dir.mtime_ns)
+    })
+}
