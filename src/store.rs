@@ -283,17 +283,11 @@ impl Store {
         write_atomically(&dir.join(MARKER), &json)
             .with_context(|| format!("cannot write to the index folder {shown}"))?;
         let (schema, fields) = schema::build();
-        let settings = IndexSettings {
-            docstore_compression: Compressor::Zstd(ZstdCompressor {
-                compression_level: Some(1),
-            }),
-            ..IndexSettings::default()
-        };
         let directory = MmapDirectory::open(dir)
             .with_context(|| format!("cannot open the index folder {shown}"))?;
         let index = match Index::builder()
             .schema(schema)
-            .settings(settings)
+            .settings(index_settings())
             .open_or_create(directory)
         {
             Ok(index) => index,
@@ -308,6 +302,24 @@ impl Store {
             index,
             fields,
         })
+    }
+
+    /// An empty index in memory, with the same schema, settings and analyzers as one on
+    /// disk: for unit tests (tantivy's own tests do the same) and for indexing a few
+    /// passages on the fly.
+    pub fn in_ram() -> Store {
+        let (schema, fields) = schema::build();
+        let index = Index::builder()
+            .schema(schema)
+            .settings(index_settings())
+            .create_in_ram()
+            .unwrap_or_else(|e| unreachable!("an index in memory cannot fail to open: {e}"));
+        schema::register_tokenizers(&index);
+        Store {
+            dir: PathBuf::new(),
+            index,
+            fields,
+        }
     }
 
     /// A reader on the last commit. A commit by another process can delete the files of
@@ -475,6 +487,17 @@ impl Directory for ReadOnlyDirectory {
 
     fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.0.watch(watch_callback)
+    }
+}
+
+/// How every index is made: the document store compressed with zstd at level 1 (as fast
+/// to read as lz4 on these texts, and smaller).
+fn index_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(1),
+        }),
+        ..IndexSettings::default()
     }
 }
 

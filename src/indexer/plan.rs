@@ -406,6 +406,182 @@ fn problem(file: &SeedFile, message: &str) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::ArticleRecord;
+
+    fn file(rel: &str, size: u64, mtime_ns: i64) -> SeedFile {
+        SeedFile {
+            rel: rel.to_string(),
+            path: PathBuf::from("seeds").join(rel),
+            size,
+            mtime_ns,
+        }
+    }
+
+    fn indexed(size: u64, mtime_ns: i64, hash: u128, doc_id: &str) -> FileRecord {
+        FileRecord {
+            size,
+            mtime_ns,
+            state: FileState::Indexed {
+                hash: ContentHash(hash),
+                doc_id: doc_id.to_string(),
+            },
+        }
+    }
+
+    fn text(hash: u128) -> Seen<'static> {
+        Seen::Text {
+            hash: ContentHash(hash),
+            latin1: false,
+            text: None,
+        }
+    }
+
+    /// A manifest of these indexed files (one article per distinct hash).
+    fn manifest(files: &[(&str, FileRecord)]) -> Manifest {
+        let mut m = Manifest::default();
+        for (rel, record) in files {
+            if let FileState::Indexed { hash, .. } = &record.state {
+                m.articles.insert(*hash, ArticleRecord::default());
+            }
+            m.files.insert(rel.to_string(), record.clone());
+        }
+        m
+    }
+
+    /// Plans `files` against `old`, "reading" each file `to_read` picks as `contents`
+    /// says (by rel), and returns the plan with the rels that were read.
+    fn run(
+        files: &[SeedFile],
+        old: &Manifest,
+        contents: &[(&str, u128)],
+        scanned_ms: u64,
+    ) -> (Plan, Vec<String>) {
+        let (records, gone) = match_records(files, old);
+        let wanted = to_read(files, &records, scanned_ms, false);
+        let read: Vec<(usize, Seen)> = wanted
+            .iter()
+            .map(|&i| {
+                let hash = contents
+                    .iter()
+                    .find(|(rel, _)| *rel == files[i].rel)
+                    .map_or(0, |(_, h)| *h);
+                (i, text(hash))
+            })
+            .collect();
+        let names = wanted.iter().map(|&i| files[i].rel.clone()).collect();
+        (plan(files, old, &records, &gone, read, false), names)
+    }
+
+    fn written(plan: &Plan) -> Vec<(u128, Vec<String>)> {
+        plan.writes
+            .iter()
+            .map(|j| {
+                (
+                    j.hash.0,
+                    j.files.iter().map(|(_, rel)| rel.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_first_sync_reads_and_writes_every_file() {
+        let files = [file("a.txt", 5, 10), file("sport/b.md", 6, 10)];
+        let (plan, read) = run(
+            &files,
+            &Manifest::default(),
+            &[("a.txt", 1), ("sport/b.md", 2)],
+            0,
+        );
+        assert_eq!(read, ["a.txt", "sport/b.md"]);
+        assert_eq!(plan.added, 2);
+        assert_eq!(
+            written(&plan),
+            [(1, vec!["a.txt".into()]), (2, vec!["sport/b.md".into()])]
+        );
+        assert!(plan.deletes.is_empty());
+    }
+
+    #[test]
+    fn unchanged_files_are_not_read_or_written() {
+        let old = manifest(&[("a.txt", indexed(5, 10, 1, "a"))]);
+        let files = [file("a.txt", 5, 10)];
+        // The last scan was long after the file's time: not racily clean.
+        let (plan, read) = run(&files, &old, &[], 1_000_000);
+        assert!(read.is_empty());
+        assert_eq!(plan.unchanged, 1);
+        assert!(plan.writes.is_empty() && plan.deletes.is_empty());
+        assert_eq!(plan.records, old.files);
+    }
+
+    #[test]
+    fn a_file_changed_in_the_clock_tick_of_the_last_scan_is_read_again() {
+        let old = manifest(&[("a.txt", indexed(5, 1_000_000_000, 1, "a"))]);
+        let files = [file("a.txt", 5, 1_000_000_000)];
+        let (_, read) = run(&files, &old, &[("a.txt", 1)], 1_500);
+        assert_eq!(read, ["a.txt"]);
+    }
+
+    #[test]
+    fn an_edited_file_replaces_its_article_and_a_deleted_one_is_removed() {
+        let old = manifest(&[
+            ("a.txt", indexed(5, 10, 1, "a")),
+            ("gone.txt", indexed(5, 10, 2, "gone")),
+        ]);
+        let files = [file("a.txt", 9, 20)];
+        let (plan, _) = run(&files, &old, &[("a.txt", 3)], 1_000_000);
+        assert_eq!((plan.updated, plan.removed), (1, 1));
+        assert_eq!(written(&plan), [(3, vec!["a.txt".into()])]);
+        let mut deletes: Vec<u128> = plan.deletes.iter().map(|h| h.0).collect();
+        deletes.sort_unstable();
+        assert_eq!(deletes, [1, 2]);
+    }
+
+    #[test]
+    fn identical_files_are_one_article_with_every_path() {
+        let files = [file("a.txt", 5, 10), file("copy/a.txt", 5, 10)];
+        let (plan, _) = run(
+            &files,
+            &Manifest::default(),
+            &[("a.txt", 7), ("copy/a.txt", 7)],
+            0,
+        );
+        assert_eq!(
+            written(&plan),
+            [(7, vec!["a.txt".into(), "copy/a.txt".into()])]
+        );
+    }
+
+    #[test]
+    fn a_renamed_file_rewrites_its_article_under_the_new_path() {
+        let old = manifest(&[("old.txt", indexed(5, 10, 4, "old"))]);
+        let files = [file("new.txt", 5, 10)];
+        let (plan, _) = run(&files, &old, &[("new.txt", 4)], 1_000_000);
+        assert_eq!(written(&plan), [(4, vec!["new.txt".into()])]);
+        assert!(
+            plan.deletes.is_empty(),
+            "same content: rewritten, not deleted"
+        );
+        assert_eq!((plan.added, plan.removed), (1, 1));
+    }
+
+    #[test]
+    fn files_differing_only_by_extension_keep_it_in_their_doc_ids() {
+        let files = [file("x.md", 5, 10), file("x.txt", 6, 10)];
+        let (plan, _) = run(
+            &files,
+            &Manifest::default(),
+            &[("x.md", 1), ("x.txt", 2)],
+            0,
+        );
+        let ids: Vec<&str> = plan
+            .writes
+            .iter()
+            .flat_map(|j| j.files.iter().map(|(id, _)| id.as_str()))
+            .collect();
+        assert_eq!(ids, ["x.md", "x.txt"]);
+        assert_eq!(plan.warnings.len(), 1);
+    }
 
     #[test]
     fn stems_drop_only_the_extension_of_the_file_name() {

@@ -629,23 +629,4 @@ fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::relative_to;
-    use std::path::{Path, PathBuf};
-
-    #[test]
-    fn paths_are_shown_relative_when_near() {
-        let rel = |p: &str, b: &str| relative_to(Path::new(p), Path::new(b));
-        assert_eq!(
-            rel("/work/main/seeds", "/work/main"),
-            Some(PathBuf::from("seeds"))
-        );
-        assert_eq!(
-            rel("/work/shared/corpus/bbc", "/work/main"),
-            Some(PathBuf::from("../shared/corpus/bbc"))
-        );
-        assert_eq!(rel("/work/main", "/work/main"), Some(PathBuf::from(".")));
-        assert_eq!(rel("/tmp/idx", "/work/main"), None);
-        assert_eq!(rel("/a/x", "/a/b/c/d"), None);
-    }
-}
+mod tests;
