@@ -131,11 +131,14 @@ impl Memo {
             }
         }
         let stem = self.stemmer.stem(word).into_owned();
-        if stem.len() <= MEMO_WORD_BYTES {
-            slot.word_len = bytes.len() as u8;
-            slot.word[..bytes.len()].copy_from_slice(bytes);
-            slot.stem_len = stem.len() as u8;
-            slot.stem[..stem.len()].copy_from_slice(stem.as_bytes());
+        if let (Ok(word_len), Ok(stem_len)) = (u8::try_from(bytes.len()), u8::try_from(stem.len()))
+        {
+            if stem.len() <= MEMO_WORD_BYTES {
+                slot.word_len = word_len;
+                slot.word[..bytes.len()].copy_from_slice(bytes);
+                slot.stem_len = stem_len;
+                slot.stem[..stem.len()].copy_from_slice(stem.as_bytes());
+            }
         }
         *word = stem;
     }
@@ -150,7 +153,8 @@ fn slot_of(bytes: &[u8]) -> usize {
         word[..chunk.len()].copy_from_slice(chunk);
         hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
     }
-    (hash >> (64 - MEMO_SLOTS.trailing_zeros())) as usize
+    // The top log2(MEMO_SLOTS) bits: always below MEMO_SLOTS.
+    usize::try_from(hash >> (64 - MEMO_SLOTS.trailing_zeros())).unwrap_or(0)
 }
 
 impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
@@ -465,7 +469,7 @@ mod tests {
             let mut word = String::new();
             let mut n = i;
             loop {
-                word.push(char::from(b'a' + (n % 26) as u8));
+                word.push(char::from(b'a' + u8::try_from(n % 26).unwrap()));
                 n /= 26;
                 if n == 0 {
                     break;

@@ -499,11 +499,11 @@ fn number_passages(units: &[Unit<'_>]) -> Vec<Passage> {
         }
         let first_line = unit.lines[0].number;
         for range in sentences::split(&text, MAX_PASSAGE_BYTES) {
-            let newlines_before = text[..range.start].matches('\n').count() as u32;
-            let newlines_within = text[range.clone()].matches('\n').count() as u32;
+            let newlines_before = count(text[..range.start].matches('\n').count());
+            let newlines_within = count(text[range.clone()].matches('\n').count());
             let line_start = first_line + newlines_before;
             passages.push(Passage {
-                number: passages.len() as u32 + 1,
+                number: count(passages.len()).saturating_add(1),
                 section: section.clone(),
                 line_start,
                 line_end: line_start + newlines_within,
@@ -513,6 +513,11 @@ fn number_passages(units: &[Unit<'_>]) -> Vec<Passage> {
         }
     }
     passages
+}
+
+/// A count as a line or passage number (which no real article comes near overflowing).
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

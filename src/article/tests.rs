@@ -278,7 +278,10 @@ fn long_blocks_are_split_at_sentences_with_their_own_lines() {
     assert_eq!(long[0].line_start, 3);
     assert_eq!(long.last().map(|p| p.line_end), Some(4));
     let numbers: Vec<_> = a.passages.iter().map(|p| p.number).collect();
-    assert_eq!(numbers, (1..=a.passages.len() as u32).collect::<Vec<_>>());
+    assert_eq!(
+        numbers,
+        (1..=u32::try_from(a.passages.len()).unwrap()).collect::<Vec<_>>()
+    );
 }
 
 #[test]

@@ -204,7 +204,7 @@ pub(super) fn write_article(
     Ok(Written::Indexed {
         record: ArticleRecord {
             title,
-            passages: article.passages.len() as u32,
+            passages: u32::try_from(article.passages.len()).unwrap_or(u32::MAX),
             metadata: article.metadata.clone(),
             phashes,
         },
@@ -219,6 +219,10 @@ fn fallback_title(rel: &str) -> String {
 
 /// The key of an article in the index: its content hash truncated to 64 bits (a
 /// collision among the articles of one collection is vanishingly unlikely).
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "the key is the hash's low 64 bits on purpose"
+)]
 pub fn article_key(hash: ContentHash) -> u64 {
     hash.0 as u64
 }

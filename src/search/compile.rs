@@ -44,7 +44,7 @@ const PROXIMITY_SLOP: u32 = 2;
 /// Proximity clauses for at most this many word pairs (long queries are sentences).
 const MAX_PROXIMITY_PAIRS: usize = 12;
 /// Most words a `prefix*` expands to.
-const MAX_PREFIX_EXPANSIONS: usize = 256;
+const MAX_PREFIX_EXPANSIONS: u32 = 256;
 
 /// A clause of a tantivy boolean query.
 type Part = (TOccur, Box<dyn TQuery>);
@@ -401,7 +401,7 @@ impl<'a> Compiler<'a> {
             .collect();
         terms.push(Term::from_field_text(field, &last));
         let mut q = PhrasePrefixQuery::new(terms);
-        q.set_max_expansions(MAX_PREFIX_EXPANSIONS as u32);
+        q.set_max_expansions(MAX_PREFIX_EXPANSIONS);
         Ok(Some(Box::new(q)))
     }
 
@@ -435,14 +435,14 @@ impl<'a> Compiler<'a> {
         if found.is_empty() {
             return Ok(None);
         }
-        if found.len() > MAX_PREFIX_EXPANSIONS {
+        if found.len() > MAX_PREFIX_EXPANSIONS as usize {
             for entry in &mut found {
                 entry.0 = self
                     .searcher
                     .doc_freq(&Term::from_field_text(field, &entry.1))?;
             }
             found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            found.truncate(MAX_PREFIX_EXPANSIONS);
+            found.truncate(MAX_PREFIX_EXPANSIONS as usize);
             let note = format!(
                 "`{prefix}*` matches many words; only the {MAX_PREFIX_EXPANSIONS} most frequent are searched"
             );
