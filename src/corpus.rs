@@ -20,6 +20,15 @@ use crate::article;
 /// File extensions (compared case-insensitively) that hold articles.
 pub const EXTENSIONS: &[&str] = &["txt", "md"];
 
+/// The article extensions as a user reads them: `*.txt, *.md`.
+pub fn extensions_shown() -> String {
+    EXTENSIONS
+        .iter()
+        .map(|e| format!("*.{e}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A candidate article file found by [`walk`].
 #[derive(Debug, Clone)]
 pub struct SeedFile {

@@ -71,11 +71,6 @@ impl Highlighter {
         self.terms.is_empty() && self.prefixes.is_empty()
     }
 
-    /// Byte ranges of the words of `text` that match.
-    pub fn matches(&self, text: &str) -> Vec<Range<usize>> {
-        self.find(text).into_iter().map(|m| m.range).collect()
-    }
-
     fn find(&self, text: &str) -> Vec<Match> {
         let mut out = Vec::new();
         if self.is_empty() {

@@ -26,6 +26,9 @@ use crate::corpus::DirStamp;
 use crate::manifest::Manifest;
 use crate::schema::{self, Fields, FORMAT_VERSION};
 
+/// What to tell a user whose index cannot be used as it is.
+pub const REBUILD_HINT: &str = "run `seedsearch index --rebuild`";
+
 /// The file that marks a folder as a seedsearch index.
 pub const MARKER: &str = "seedsearch.json";
 const MANIFEST_PREFIX: &str = "manifest-";
@@ -91,7 +94,7 @@ pub fn inspect(dir: &Path) -> Result<Inspection> {
             .with_context(|| format!("cannot read {}", crate::display_path(&marker)))?;
         let parsed: Marker = serde_json::from_str(&text).with_context(|| {
             format!(
-                "{} is damaged; run `seedsearch index --rebuild`",
+                "{} is damaged; {REBUILD_HINT}",
                 crate::display_path(&marker)
             )
         })?;
@@ -223,7 +226,7 @@ impl Store {
     ) -> Result<Store> {
         let damaged = || {
             format!(
-                "cannot open the index in {}; if it is damaged, run `seedsearch index --rebuild`",
+                "cannot open the index in {}; if it is damaged, {REBUILD_HINT}",
                 crate::display_path(dir)
             )
         };
@@ -365,7 +368,7 @@ impl Store {
             None => Ok(Payload::default()),
             Some(text) => serde_json::from_str(&text).with_context(|| {
                 format!(
-                    "the index in {} has an unreadable commit record; run `seedsearch index --rebuild`",
+                    "the index in {} has an unreadable commit record; {REBUILD_HINT}",
                     self.shown()
                 )
             }),
@@ -382,17 +385,10 @@ impl Store {
         }
         let path = self.dir.join(manifest_name(payload.generation));
         let bytes = fs::read(&path).with_context(|| {
-            format!(
-                "cannot read {}; run `seedsearch index --rebuild`",
-                crate::display_path(&path)
-            )
+            format!("cannot read {}; {REBUILD_HINT}", crate::display_path(&path))
         })?;
-        Manifest::from_bytes(&bytes).with_context(|| {
-            format!(
-                "{} is damaged; run `seedsearch index --rebuild`",
-                crate::display_path(&path)
-            )
-        })
+        Manifest::from_bytes(&bytes)
+            .with_context(|| format!("{} is damaged; {REBUILD_HINT}", crate::display_path(&path)))
     }
 
     /// Writes the manifest for the commit of `generation` (before that commit).
@@ -517,7 +513,7 @@ fn foreign_error(dir: &Path, example: &str) -> anyhow::Error {
 fn incompatible_error(dir: &Path, format: u32) -> anyhow::Error {
     anyhow!(
         "the index in {} was made by an incompatible version of seedsearch (format {format}, \
-         this version reads format {FORMAT_VERSION}); run `seedsearch index --rebuild` to \
+         this version reads format {FORMAT_VERSION}); {REBUILD_HINT} to \
          rebuild it from the seeds folder",
         crate::display_path(dir)
     )

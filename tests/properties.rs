@@ -522,24 +522,6 @@ fn passage_text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Known bug (see `regression_snippet_after_a_no_break_space`): a snippet window that starts
-/// after a multi-byte white-space character (U+00A0 no-break space, U+3000, U+2009, ...) is
-/// cut inside that character and panics. Until `snippet::window_start` is fixed, the
-/// snippet properties turn such characters into plain spaces (rejecting the cases instead
-/// would make proptest give up on too many rejects); make this the identity once the
-/// regression test passes.
-fn dodge_snippet_bug(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_whitespace() && c.len_utf8() > 1 {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
 fn check_snippet(query: &str, text: &str, max: usize) -> Result<(), String> {
     let h = Highlighter::from_query_text(query);
     let s = h.snippet(text, max);
@@ -580,7 +562,6 @@ proptest! {
         text in passage_text(),
         max in prop_oneof![1usize..20, 20usize..400],
     ) {
-        let text = dodge_snippet_bug(&text);
         if let Err(e) = check_snippet(&query, &text, max) {
             prop_assert!(false, "{e}\nquery: {query:?}\ntext: {text:?}\nmax: {max}");
         }
@@ -592,7 +573,6 @@ proptest! {
         text in any::<String>(),
         max in 0usize..300,
     ) {
-        let text = dodge_snippet_bug(&text);
         let h = Highlighter::from_query_text(&query);
         let s = h.snippet(&text, max);
         prop_assert!(s.text.chars().count() <= max + 2);

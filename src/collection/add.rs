@@ -115,7 +115,11 @@ pub fn add(
         }
     }
     if inputs.is_empty() {
-        bail!("no articles (*.txt, *.md) found in {}", named.join(", "));
+        bail!(
+            "no articles ({}) found in {}",
+            corpus::extensions_shown(),
+            named.join(", ")
+        );
     }
     let mut dests: HashMap<&str, &str> = HashMap::new();
     for input in &inputs {
@@ -340,8 +344,9 @@ fn collect(path: &Path, to: Option<&str>, out: &mut Vec<Copy>) -> Result<()> {
         .ok_or_else(|| anyhow!("{} has no usable file name", display_path(path)))?;
     if !corpus::is_article_name(file_name) {
         bail!(
-            "{} is not an article file (seedsearch reads *.txt and *.md)",
-            display_path(path)
+            "{} is not an article file (seedsearch reads {})",
+            display_path(path),
+            corpus::extensions_shown()
         );
     }
     let bytes =
