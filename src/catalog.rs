@@ -59,7 +59,7 @@ pub fn list(manifest: &Manifest, seeds_shown: &Path, prefix: Option<&str>) -> Ve
             .unwrap_or_default();
         articles.push(Entry {
             doc_id: doc_id.clone(),
-            path: crate::display_path(&seeds_shown.join(rel)),
+            path: crate::paths::display_path(&seeds_shown.join(rel)),
             title: article.title,
             passages: article.passages,
             metadata: article.metadata,
@@ -156,7 +156,7 @@ pub fn article(
         .iter()
         .map(|(doc_id, rel)| FileRef {
             doc_id: doc_id.clone(),
-            path: crate::display_path(&seeds_shown.join(rel)),
+            path: crate::paths::display_path(&seeds_shown.join(rel)),
         })
         .collect();
     let me = sources.iter().position(|s| s.doc_id == doc_id).unwrap_or(0);

@@ -88,20 +88,12 @@ pub fn is_article_name(name: &str) -> bool {
     }
 }
 
-/// The seeds folder as the index records it: canonical (symbolic links and `..`
-/// resolved) when it exists, else absolute.
-pub fn resolve_root(root: &Path) -> PathBuf {
-    std::fs::canonicalize(root)
-        .or_else(|_| std::path::absolute(root))
-        .unwrap_or_else(|_| root.to_path_buf())
-}
-
 /// Checks that `root` is a folder that can be listed.
 ///
 /// # Errors
 /// When it does not exist, is not a folder, or cannot be read.
 pub fn check_root(root: &Path) -> Result<()> {
-    let shown = crate::display_path(root);
+    let shown = crate::paths::display_path(root);
     let meta =
         std::fs::metadata(root).with_context(|| format!("cannot read the seeds folder {shown}"))?;
     if !meta.is_dir() {
@@ -171,7 +163,7 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, out: &mut 
     let rel_path = path.strip_prefix(root).unwrap_or(path);
     let Some(rel) = rel_string(rel_path) else {
         out.problems.push(Problem {
-            path: crate::display_path(path),
+            path: crate::paths::display_path(path),
             message: "the name is not valid UTF-8; skipped (rename it to index it)".into(),
         });
         return;
@@ -206,7 +198,7 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, out: &mut 
         Ok(meta) => meta,
         Err(err) => {
             out.problems.push(Problem {
-                path: crate::display_path(path),
+                path: crate::paths::display_path(path),
                 message: format!("cannot read its metadata: {err}"),
             });
             return;
@@ -226,7 +218,10 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, out: &mut 
 fn walk_problem(root: &Path, err: &ignore::Error) -> Problem {
     let (path, message) = describe_walk_error(err);
     Problem {
-        path: path.map_or_else(|| crate::display_path(root), |p| crate::display_path(&p)),
+        path: path.map_or_else(
+            || crate::paths::display_path(root),
+            |p| crate::paths::display_path(&p),
+        ),
         message,
     }
 }
@@ -244,7 +239,7 @@ fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
             Some(child.clone()),
             format!(
                 "symbolic link loop (it leads back to {}); not followed",
-                crate::display_path(ancestor)
+                crate::paths::display_path(ancestor)
             ),
         ),
         ignore::Error::Io(io) => (None, format!("cannot read: {io}")),

@@ -3,6 +3,7 @@
 //! The library returns an [`Exit`] for runs that did their job and an error for the
 //! others; only `main` turns them into a process status, so library code never exits.
 
+use std::io;
 use std::process::ExitCode;
 
 /// A run that ended without an error.
@@ -43,4 +44,14 @@ impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> ExitCode {
         ExitCode::from(exit.code())
     }
+}
+
+/// Whether an error is a closed pipe (`seedsearch search x | head`), which is not a
+/// failure: the reader has what it wanted.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }

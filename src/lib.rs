@@ -37,14 +37,12 @@ pub mod indexer;
 pub mod interrupt;
 pub mod manifest;
 pub mod output;
+pub mod paths;
 pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
 pub mod store;
-
-use std::io;
-use std::path::Path;
 
 use anyhow::Result;
 
@@ -73,19 +71,4 @@ pub fn run(command: Command, config: &Config, ui: &Ui, cancel: &Cancel) -> Resul
         Command::Stats(args) => commands::stats::run(&ctx, &args),
         Command::Completions(args) => commands::completions::run(&ctx, &args),
     }
-}
-
-/// A path as shown in messages.
-pub fn display_path(path: &Path) -> String {
-    path.display().to_string()
-}
-
-/// Whether an error is a closed pipe (`seedsearch search x | head`), which is not a
-/// failure.
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
 }

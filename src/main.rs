@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     });
     match seedsearch::run(cli.command, &config, &ui, &cancel) {
         Ok(outcome) => outcome.into(),
-        Err(err) if seedsearch::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if interrupt::is_interrupted(&err) => {
             ui.interrupted(&err);
             ExitCode::from(exit::INTERRUPTED)

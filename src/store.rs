@@ -78,24 +78,27 @@ pub fn inspect(dir: &Path) -> Result<Inspection> {
             return Err(anyhow!(err)).with_context(|| {
                 format!(
                     "the index location {} is a file, not a folder",
-                    crate::display_path(dir)
+                    crate::paths::display_path(dir)
                 )
             })
         }
         Err(err) => {
             return Err(anyhow!(err)).with_context(|| {
-                format!("cannot read the index folder {}", crate::display_path(dir))
+                format!(
+                    "cannot read the index folder {}",
+                    crate::paths::display_path(dir)
+                )
             })
         }
     };
     let marker = dir.join(MARKER);
     if marker.exists() {
         let text = fs::read_to_string(&marker)
-            .with_context(|| format!("cannot read {}", crate::display_path(&marker)))?;
+            .with_context(|| format!("cannot read {}", crate::paths::display_path(&marker)))?;
         let parsed: Marker = serde_json::from_str(&text).with_context(|| {
             format!(
                 "{} is damaged; {REBUILD_HINT}",
-                crate::display_path(&marker)
+                crate::paths::display_path(&marker)
             )
         })?;
         return Ok(Inspection::Ours {
@@ -104,7 +107,10 @@ pub fn inspect(dir: &Path) -> Result<Inspection> {
     }
     for entry in entries {
         let entry = entry.with_context(|| {
-            format!("cannot read the index folder {}", crate::display_path(dir))
+            format!(
+                "cannot read the index folder {}",
+                crate::paths::display_path(dir)
+            )
         })?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if !HARMLESS.contains(&name.as_str()) {
@@ -227,7 +233,7 @@ impl Store {
         let damaged = || {
             format!(
                 "cannot open the index in {}; if it is damaged, {REBUILD_HINT}",
-                crate::display_path(dir)
+                crate::paths::display_path(dir)
             )
         };
         let directory = wrap(MmapDirectory::open(dir).with_context(damaged)?)?;
@@ -273,7 +279,7 @@ impl Store {
     }
 
     fn create(dir: &Path) -> Result<Store> {
-        let shown = crate::display_path(dir);
+        let shown = crate::paths::display_path(dir);
         fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the index folder {shown}"))?;
         // The marker goes first: a crash right after leaves a folder we recognise as ours.
@@ -385,10 +391,17 @@ impl Store {
         }
         let path = self.dir.join(manifest_name(payload.generation));
         let bytes = fs::read(&path).with_context(|| {
-            format!("cannot read {}; {REBUILD_HINT}", crate::display_path(&path))
+            format!(
+                "cannot read {}; {REBUILD_HINT}",
+                crate::paths::display_path(&path)
+            )
         })?;
-        Manifest::from_bytes(&bytes)
-            .with_context(|| format!("{} is damaged; {REBUILD_HINT}", crate::display_path(&path)))
+        Manifest::from_bytes(&bytes).with_context(|| {
+            format!(
+                "{} is damaged; {REBUILD_HINT}",
+                crate::paths::display_path(&path)
+            )
+        })
     }
 
     /// Writes the manifest for the commit of `generation` (before that commit).
@@ -399,7 +412,7 @@ impl Store {
         let path = self.dir.join(manifest_name(generation));
         let bytes = manifest.to_bytes()?;
         write_atomically(&path, &bytes)
-            .with_context(|| format!("cannot write {}", crate::display_path(&path)))
+            .with_context(|| format!("cannot write {}", crate::paths::display_path(&path)))
     }
 
     /// Deletes manifest files other than the one of `generation` (left by earlier commits
@@ -436,7 +449,7 @@ impl Store {
     }
 
     fn shown(&self) -> String {
-        crate::display_path(&self.dir)
+        crate::paths::display_path(&self.dir)
     }
 }
 
@@ -506,7 +519,7 @@ fn foreign_error(dir: &Path, example: &str) -> anyhow::Error {
         "{} is not a seedsearch index: it already holds other files (such as `{example}`); \
          seedsearch never writes to or deletes from such a folder. Pass --index with a new or \
          empty folder",
-        crate::display_path(dir)
+        crate::paths::display_path(dir)
     )
 }
 
@@ -515,7 +528,7 @@ fn incompatible_error(dir: &Path, format: u32) -> anyhow::Error {
         "the index in {} was made by an incompatible version of seedsearch (format {format}, \
          this version reads format {FORMAT_VERSION}); {REBUILD_HINT} to \
          rebuild it from the seeds folder",
-        crate::display_path(dir)
+        crate::paths::display_path(dir)
     )
 }
 
@@ -543,8 +556,9 @@ fn remove_index_files(dir: &Path) -> Result<()> {
             Ok(()) => {}
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => {
-                return Err(anyhow!(err))
-                    .with_context(|| format!("cannot delete {}", crate::display_path(&path)))
+                return Err(anyhow!(err)).with_context(|| {
+                    format!("cannot delete {}", crate::paths::display_path(&path))
+                })
             }
         }
     }
@@ -585,7 +599,7 @@ pub fn busy_error(dir: &Path) -> anyhow::Error {
     anyhow!(
         "the index in {} is being updated by another seedsearch process; try again when it \
          has finished (or pass --wait)",
-        crate::display_path(dir)
+        crate::paths::display_path(dir)
     )
 }
 

@@ -14,10 +14,10 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use super::{Paths, Reporter};
 use crate::corpus::{self, ContentHash, Load};
-use crate::display_path;
 use crate::indexer::{Options, Report};
 use crate::interrupt::Cancel;
 use crate::manifest::FileState;
+use crate::paths::display_path;
 use crate::store::{self, Store};
 
 /// What to add.

@@ -19,34 +19,14 @@ use anyhow::{anyhow, Result};
 use tantivy::IndexReader;
 
 use crate::catalog::{self, ArticleView, Entry, Stats};
+use crate::corpus;
 use crate::indexer::{self, Options, Progress, Report};
 use crate::interrupt::{self, Cancel};
 use crate::manifest::Manifest;
-use crate::search::{self, Engine, Request, Results, SearchError};
+pub use crate::paths::Paths;
+use crate::paths::{display_path, shown_from_cwd};
+use crate::search::{Engine, Request, Results, SearchError};
 use crate::store::{Payload, Store};
-use crate::{corpus, display_path};
-
-/// Where a collection lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Paths {
-    /// The seeds folder as given (how messages name it).
-    pub seeds: PathBuf,
-    /// The seeds folder resolved (absolute, links followed): how the index records it.
-    pub seeds_root: PathBuf,
-    /// The index folder.
-    pub index: PathBuf,
-}
-
-impl Paths {
-    pub fn new(seeds: impl Into<PathBuf>, index: impl Into<PathBuf>) -> Paths {
-        let seeds = seeds.into();
-        Paths {
-            seeds_root: corpus::resolve_root(&seeds),
-            seeds,
-            index: index.into(),
-        }
-    }
-}
 
 /// Hears what a collection does while it works: notes and warnings as sentences, the
 /// progress of long updates, and the report of each sync.
@@ -220,7 +200,7 @@ impl Collection {
 
     /// The seeds folder the index follows, as paths are shown from here.
     pub fn seeds_shown(&self) -> PathBuf {
-        search::shown_from_cwd(&self.payload.seeds)
+        shown_from_cwd(&self.payload.seeds)
     }
 }
 
@@ -246,7 +226,7 @@ fn following_another_folder(paths: &Paths, payload: &Payload) -> Option<String> 
         return None;
     }
     let asked = display_path(&paths.seeds);
-    let built_from = display_path(&search::shown_from_cwd(&payload.seeds));
+    let built_from = display_path(&shown_from_cwd(&payload.seeds));
     if !paths.seeds.is_dir() {
         Some(format!(
             "the seeds folder {asked} is not there; using the index as it was built from {built_from}"

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 
 use super::{Collection, Freshness, Paths, Reporter};
-use crate::display_path;
 use crate::indexer::{Options, Report};
 use crate::interrupt::Cancel;
 use crate::manifest::FileState;
+use crate::paths::display_path;
 
 /// One deleted file.
 #[derive(Debug, Clone)]

@@ -17,9 +17,9 @@ use anyhow::{anyhow, Context, Result};
 use super::Ctx;
 use crate::cli::{Format, SearchArgs, SortOrder};
 use crate::collection::{Collection, Freshness};
-use crate::display_path;
 use crate::exit::Exit;
 use crate::output::json::{FailedJson, ResultsJson};
+use crate::paths::display_path;
 use crate::search::{Engine, Request, SearchError, SortBy};
 
 /// Batch queries answered but not yet printed, at most: bounds memory on a long input.

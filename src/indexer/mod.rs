@@ -107,7 +107,7 @@ pub fn sync(
     let started = Instant::now();
     let _running = cancel.guard();
     let given = seeds;
-    let seeds = corpus::resolve_root(given);
+    let seeds = crate::paths::resolve_root(given);
     // Check the folder before creating an index for it.
     corpus::check_root(given)?;
     let store = Store::open_or_create(index_dir, options.rebuild)?;
@@ -218,7 +218,7 @@ pub fn sync(
         commit(writer, &new_payload).with_context(|| {
             format!(
                 "cannot commit to the index in {}",
-                crate::display_path(index_dir)
+                crate::paths::display_path(index_dir)
             )
         })?;
         store.remove_stale_manifests(generation);
@@ -277,7 +277,7 @@ fn acquire_writer(
                 return Err(anyhow!(err)).with_context(|| {
                     format!(
                         "cannot open the index in {} for writing",
-                        crate::display_path(&store.dir)
+                        crate::paths::display_path(&store.dir)
                     )
                 })
             }

@@ -399,7 +399,7 @@ fn record_for(file: &SeedFile, state: FileState) -> FileRecord {
 
 fn problem(file: &SeedFile, message: &str) -> Problem {
     Problem {
-        path: crate::display_path(&file.path),
+        path: crate::paths::display_path(&file.path),
         message: message.to_string(),
     }
 }

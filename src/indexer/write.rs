@@ -86,7 +86,7 @@ pub(super) fn apply(
                 passages_written += u64::from(record.passages);
                 for note in notes {
                     warnings.push(Problem {
-                        path: crate::display_path(&job.paths[0]),
+                        path: crate::paths::display_path(&job.paths[0]),
                         message: note,
                     });
                 }
@@ -97,7 +97,7 @@ pub(super) fn apply(
                     files.remove(rel);
                 }
                 warnings.push(Problem {
-                    path: crate::display_path(&job.paths[0]),
+                    path: crate::paths::display_path(&job.paths[0]),
                     message: "changed while it was being indexed; the next `seedsearch index` will pick it up"
                         .into(),
                 });

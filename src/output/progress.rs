@@ -97,13 +97,13 @@ impl collection::Reporter for Reporter {
         if let Some(previous) = &report.previous_seeds {
             self.ui.warn(&format!(
                 "the index was built from {}; it now follows {}",
-                crate::display_path(previous),
-                crate::display_path(&paths.seeds)
+                crate::paths::display_path(previous),
+                crate::paths::display_path(&paths.seeds)
             ));
         }
         self.ui.note(&text::report_summary(
             report,
-            &crate::display_path(&paths.seeds),
+            &crate::paths::display_path(&paths.seeds),
         ));
     }
 }

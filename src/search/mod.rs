@@ -20,6 +20,7 @@ use tantivy::query::{BooleanQuery, Occur as TOccur, Query as TQuery, TermQuery, 
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, IndexReader, Searcher, SegmentReader, Term};
 
+use crate::paths::shown_from_cwd;
 use crate::query::{self, QueryError};
 use crate::schema::{self, names, Fields, StoredPassage};
 use crate::snippet::{Highlighter, Snippet};
@@ -564,7 +565,7 @@ impl Columns {
             .into_iter()
             .map(|(doc_id, rel)| Source {
                 doc_id,
-                path: crate::display_path(&seeds_shown.join(rel)),
+                path: crate::paths::display_path(&seeds_shown.join(rel)),
                 passage: narrow(candidate.passage),
                 line_start: narrow(line_start),
                 line_end: narrow(line_end),
@@ -580,52 +581,12 @@ fn sources_of(stored: &StoredPassage, seeds_shown: &Path) -> Vec<Source> {
         .iter()
         .map(|(doc_id, rel)| Source {
             doc_id: doc_id.clone(),
-            path: crate::display_path(&seeds_shown.join(rel)),
+            path: crate::paths::display_path(&seeds_shown.join(rel)),
             passage: stored.passage,
             line_start: stored.line_start,
             line_end: stored.line_end,
         })
         .collect()
-}
-
-/// `path` as a user at the current directory would type it: relative when it lies below
-/// the current directory or near it (`../news`), absolute when the two only share the
-/// root.
-pub fn shown_from_cwd(path: &Path) -> PathBuf {
-    let Ok(cwd) = std::env::current_dir() else {
-        return path.to_path_buf();
-    };
-    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-    relative_to(path, &cwd).unwrap_or_else(|| path.to_path_buf())
-}
-
-/// `path` relative to `base` (both absolute), going up at most two levels; `None` when
-/// that is not possible.
-fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
-    use std::path::Component;
-    let path_parts: Vec<Component> = path.components().collect();
-    let base_parts: Vec<Component> = base.components().collect();
-    let common = path_parts
-        .iter()
-        .zip(&base_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let up = base_parts.len() - common;
-    // Sharing only the root (or a drive) says nothing: an absolute path reads better.
-    if common <= 1 || up > 2 {
-        return None;
-    }
-    let mut out = PathBuf::new();
-    for _ in 0..up {
-        out.push("..");
-    }
-    for part in &path_parts[common..] {
-        out.push(part.as_os_str());
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use super::*;
 use crate::article::passage_hash;
 use crate::schema::{ArticleFields, PassageFields};
 use crate::store::Store;
-use std::path::{Path, PathBuf};
 
 /// An article for [`engine`]: doc_id, title, passages.
 type Article<'a> = (&'a str, &'a str, &'a [&'a str]);
@@ -223,20 +222,4 @@ fn malformed_filter_values_are_query_errors() {
             "{query}"
         );
     }
-}
-
-#[test]
-fn paths_are_shown_relative_when_near() {
-    let rel = |p: &str, b: &str| relative_to(Path::new(p), Path::new(b));
-    assert_eq!(
-        rel("/work/main/seeds", "/work/main"),
-        Some(PathBuf::from("seeds"))
-    );
-    assert_eq!(
-        rel("/work/shared/corpus/bbc", "/work/main"),
-        Some(PathBuf::from("../shared/corpus/bbc"))
-    );
-    assert_eq!(rel("/work/main", "/work/main"), Some(PathBuf::from(".")));
-    assert_eq!(rel("/tmp/idx", "/work/main"), None);
-    assert_eq!(rel("/a/x", "/a/b/c/d"), None);
 }

@@ -1,0 +1,102 @@
+//! Where a collection lives and how paths are shown to the user: the seeds folder as given
+//! and as resolved, the index folder, and paths made relative to the current directory
+//! when that reads better.
+
+use std::path::{Path, PathBuf};
+
+/// Where a collection lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// The seeds folder as given (how messages name it).
+    pub seeds: PathBuf,
+    /// The seeds folder resolved (absolute, links followed): how the index records it.
+    pub seeds_root: PathBuf,
+    /// The index folder.
+    pub index: PathBuf,
+}
+
+impl Paths {
+    pub fn new(seeds: impl Into<PathBuf>, index: impl Into<PathBuf>) -> Paths {
+        let seeds = seeds.into();
+        Paths {
+            seeds_root: resolve_root(&seeds),
+            seeds,
+            index: index.into(),
+        }
+    }
+}
+
+/// The seeds folder as the index records it: canonical (symbolic links and `..`
+/// resolved) when it exists, else absolute.
+pub fn resolve_root(root: &Path) -> PathBuf {
+    std::fs::canonicalize(root)
+        .or_else(|_| std::path::absolute(root))
+        .unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// A path as shown in messages.
+pub fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// `path` as a user at the current directory would type it: relative when it lies below
+/// the current directory or near it (`../news`), absolute when the two only share the
+/// root.
+pub fn shown_from_cwd(path: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.to_path_buf();
+    };
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    relative_to(path, &cwd).unwrap_or_else(|| path.to_path_buf())
+}
+
+/// `path` relative to `base` (both absolute), going up at most two levels; `None` when
+/// that is not possible.
+fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let path_parts: Vec<Component> = path.components().collect();
+    let base_parts: Vec<Component> = base.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let up = base_parts.len() - common;
+    // Sharing only the root (or a drive) says nothing: an absolute path reads better.
+    if common <= 1 || up > 2 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in 0..up {
+        out.push("..");
+    }
+    for part in &path_parts[common..] {
+        out.push(part.as_os_str());
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_to;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn paths_are_shown_relative_when_near() {
+        let rel = |p: &str, b: &str| relative_to(Path::new(p), Path::new(b));
+        assert_eq!(
+            rel("/work/main/seeds", "/work/main"),
+            Some(PathBuf::from("seeds"))
+        );
+        assert_eq!(
+            rel("/work/shared/corpus/bbc", "/work/main"),
+            Some(PathBuf::from("../shared/corpus/bbc"))
+        );
+        assert_eq!(rel("/work/main", "/work/main"), Some(PathBuf::from(".")));
+        assert_eq!(rel("/tmp/idx", "/work/main"), None);
+        assert_eq!(rel("/a/x", "/a/b/c/d"), None);
+    }
+}
