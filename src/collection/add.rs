@@ -139,6 +139,8 @@ pub fn add(
             display_path(&paths.seeds)
         )
     })?;
+    // Resolved again: the folder may not have existed when `paths` was made.
+    let paths = &Paths::new(&paths.seeds, &paths.index);
     let known = known_contents(paths)?;
 
     // Decide for every input before writing anything.

@@ -214,7 +214,7 @@ pub fn sync(
     reporter: &dyn Reporter,
     cancel: &Cancel,
 ) -> Result<Report> {
-    let report = indexer::sync(&paths.index, &paths.seeds, options, reporter, cancel)?;
+    let report = indexer::sync(paths, options, reporter, cancel)?;
     reporter.synced(&report, paths);
     Ok(report)
 }

@@ -15,7 +15,7 @@ mod write;
 pub use repeated::{repeated_paragraphs, DEFAULT_BOILERPLATE_REPEATS};
 pub use write::article_key;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -26,6 +26,7 @@ use tantivy::{IndexWriter, TantivyDocument};
 use crate::corpus::{self, Encoding, Load, Problem, SeedFile};
 use crate::interrupt::Cancel;
 use crate::manifest::Manifest;
+use crate::paths::Paths;
 use crate::store::{self, Payload, Store};
 use plan::Seen;
 
@@ -91,23 +92,21 @@ pub struct Report {
     pub warnings: Vec<Problem>,
 }
 
-/// Syncs the index in `index_dir` with the seeds folder `seeds`.
+/// Syncs the index in `paths.index` with the seeds folder `paths.seeds`.
 ///
 /// # Errors
 /// When the seeds folder cannot be read, the index folder is not usable (foreign, of an
 /// incompatible version, not writable), another process holds the index, or the commit
 /// fails. Problems with single files are not errors: they are in [`Report::warnings`].
 pub fn sync(
-    index_dir: &Path,
-    seeds: &Path,
+    paths: &Paths,
     options: Options,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Report> {
     let started = Instant::now();
     let _running = cancel.guard();
-    let given = seeds;
-    let seeds = crate::paths::resolve_root(given);
+    let (given, seeds, index_dir) = (&paths.seeds, &paths.seeds_root, &paths.index);
     // Check the folder before creating an index for it.
     corpus::check_root(given)?;
     let store = Store::open_or_create(index_dir, options.rebuild)?;
@@ -146,7 +145,7 @@ pub fn sync(
             options.rebuild,
         );
         plan.warnings.splice(0..0, listing.problems);
-        let same_seeds = payload.seeds == seeds;
+        let same_seeds = payload.seeds == *seeds;
         let dirs_same = payload.dirs == listing.dirs;
         let repeats = options
             .boilerplate_repeats
