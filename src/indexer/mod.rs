@@ -159,7 +159,7 @@ pub fn sync(
             && payload.generation > 0
             && payload.boilerplate_repeats == Some(repeats)
             && !options.rebuild;
-        let mut report = plan.report(&seeds);
+        let mut report = plan.report(seeds);
         if !same_seeds && payload.generation > 0 {
             report.previous_seeds = Some(payload.seeds.clone());
         }
