@@ -89,6 +89,28 @@ pub fn check(input: &str, a: &Article) -> Result<(), String> {
             }
         }
     }
+    for (i, h) in a.headings.iter().enumerate() {
+        let at = format!("heading {} ({:?}, line {})", i + 1, h.text, h.line);
+        if h.text.is_empty() || h.text.trim() != h.text || h.text.contains(['\n', '\r']) {
+            return Err(format!("{at}: empty, untrimmed or several lines"));
+        }
+        if h.line == 0 || h.line as usize > lines.len() {
+            return Err(format!(
+                "{at}: not a line of the {} in the file",
+                lines.len()
+            ));
+        }
+        if i > 0 && a.headings[i - 1].line >= h.line {
+            return Err(format!("{at}: out of order"));
+        }
+        if let Some(p) = a
+            .passages
+            .iter()
+            .find(|p| (p.line_start..=p.line_end).contains(&h.line))
+        {
+            return Err(format!("{at}: inside passage {}", p.number));
+        }
+    }
     for pair in a.passages.windows(2) {
         let (p, q) = (&pair[0], &pair[1]);
         if q.line_start < p.line_end {

@@ -39,6 +39,9 @@ pub struct Article {
     pub metadata: BTreeMap<String, String>,
     /// Passages in reading order, numbered from 1.
     pub passages: Vec<Passage>,
+    /// The lines that became section headings, in order: they are no passage themselves,
+    /// only the [`Passage::section`] of the passages after them.
+    pub headings: Vec<Heading>,
     /// Things that were odd but could be worked around, as sentences for a warning.
     pub notes: Vec<String>,
 }
@@ -78,6 +81,15 @@ pub struct Passage {
     /// The passage text: its lines as in the file, without trailing white space.
     pub text: String,
     pub kind: PassageKind,
+}
+
+/// A line of the file read as a section heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// The line in the file, 1-based.
+    pub line: u32,
+    /// The heading as it appears in [`Passage::section`].
+    pub text: String,
 }
 
 /// A line of the file: its 1-based number and its text without the line ending and
@@ -147,11 +159,12 @@ pub fn parse(text: &str) -> Article {
     }
 
     let units = classify(rest);
-    let passages = number_passages(&units);
+    let (passages, headings) = number_passages(&units);
     Article {
         title,
         metadata,
         passages,
+        headings,
         notes,
     }
 }
@@ -477,16 +490,23 @@ fn apply_context(units: &mut [Unit<'_>]) {
     }
 }
 
-/// Turns classified units into numbered passages: headings set the section, long blocks
-/// are split, and a block that repeats earlier text exactly is dropped.
-fn number_passages(units: &[Unit<'_>]) -> Vec<Passage> {
+/// Turns classified units into numbered passages and the headings between them: headings
+/// set the section, long blocks are split, and a block that repeats earlier text exactly
+/// is dropped.
+fn number_passages(units: &[Unit<'_>]) -> (Vec<Passage>, Vec<Heading>) {
     let mut passages = Vec::new();
+    let mut headings = Vec::new();
     let mut section: Option<String> = None;
     let mut seen: HashSet<String> = HashSet::new();
     for unit in units {
         let kind = match unit.kind {
             UnitKind::MarkdownHeading | UnitKind::HeadingLike => {
-                section = Some(unit.text().trim().to_string());
+                let text = unit.text().trim().to_string();
+                headings.push(Heading {
+                    line: unit.lines[0].number,
+                    text: text.clone(),
+                });
+                section = Some(text);
                 continue;
             }
             UnitKind::Content => PassageKind::Content,
@@ -512,7 +532,7 @@ fn number_passages(units: &[Unit<'_>]) -> Vec<Passage> {
             });
         }
     }
-    passages
+    (passages, headings)
 }
 
 /// A count as a line or passage number (which no real article comes near overflowing).

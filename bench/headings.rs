@@ -1,0 +1,143 @@
+//! Which lines of a folder of articles the splitter reads as section headings, and whether
+//! any body line is lost: a check to read by eye, not a benchmark of speed.
+//!
+//! `cargo run --example headings -- [FOLDER] [--lost]` walks FOLDER (default
+//! `../shared/corpus/bbc`) as `seedsearch index` would, prints every heading as
+//! `path:line  text` and counts them; `--lost` also prints each non-blank body line with a
+//! word that is in no passage and no section (there should be none).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use seedsearch::article::{self, Article};
+use seedsearch::corpus::{self, Load};
+
+const DEFAULT_FOLDER: &str = "../shared/corpus/bbc";
+
+struct Options {
+    folder: PathBuf,
+    lost: bool,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(clean) if clean => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("headings: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn options() -> Result<Options> {
+    let mut folder = None;
+    let mut lost = false;
+    for arg in std::env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("--lost") => lost = true,
+            Some("-h" | "--help") => {
+                println!(
+                    "usage: headings [FOLDER] [--lost]   (FOLDER defaults to {DEFAULT_FOLDER})"
+                );
+                std::process::exit(0);
+            }
+            Some(flag) if flag.starts_with('-') => bail!("unknown option {flag}"),
+            _ if folder.is_none() => folder = Some(PathBuf::from(arg)),
+            _ => bail!("one folder at most"),
+        }
+    }
+    Ok(Options {
+        folder: folder.unwrap_or_else(|| PathBuf::from(DEFAULT_FOLDER)),
+        lost,
+    })
+}
+
+/// Prints the report; `Ok(false)` when `--lost` found lost lines.
+fn run() -> Result<bool> {
+    let options = options()?;
+    let listing = corpus::walk(&options.folder)
+        .with_context(|| format!("listing {}", options.folder.display()))?;
+    for problem in &listing.problems {
+        eprintln!("headings: warning: {problem}");
+    }
+    let (mut articles, mut with_headings, mut headings, mut lost) = (0, 0, 0, 0);
+    for file in &listing.files {
+        let shown = options.folder.join(&file.rel);
+        let text = match corpus::load(&file.path) {
+            Ok(Load::Text(loaded)) => loaded.text,
+            Ok(Load::Skip(why)) => {
+                eprintln!("headings: warning: {}: {why}", shown.display());
+                continue;
+            }
+            Err(err) => {
+                eprintln!("headings: warning: {}: {err}", shown.display());
+                continue;
+            }
+        };
+        let article = article::parse(&text);
+        articles += 1;
+        if !article.headings.is_empty() {
+            with_headings += 1;
+        }
+        for heading in &article.headings {
+            headings += 1;
+            println!("{}:{}  {}", shown.display(), heading.line, heading.text);
+        }
+        if options.lost {
+            for (line, words) in lost_lines(&text, &article) {
+                lost += 1;
+                println!("{}:{}  LOST {}", shown.display(), line, words.join(" "));
+            }
+        }
+    }
+    println!(
+        "{headings} headings in {with_headings} of {articles} articles under {}",
+        options.folder.display()
+    );
+    if options.lost {
+        println!("{lost} body lines with words in no passage and no section");
+    }
+    Ok(lost == 0)
+}
+
+/// Lower-cased runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// Body lines (after the title and front matter) with words found in no passage text and
+/// no section, with those words.
+fn lost_lines(text: &str, article: &Article) -> Vec<(usize, Vec<String>)> {
+    let mut known: HashSet<String> = HashSet::new();
+    for p in &article.passages {
+        known.extend(words(&p.text));
+        if let Some(section) = &p.section {
+            known.extend(words(section));
+        }
+    }
+    // The body starts at the first passage or heading: what comes before is the title,
+    // the front matter and blank lines.
+    let first = article
+        .passages
+        .iter()
+        .map(|p| p.line_start)
+        .chain(article.headings.iter().map(|h| h.line))
+        .min();
+    let Some(first) = first else {
+        return Vec::new();
+    };
+    article::file_lines(text)
+        .iter()
+        .enumerate()
+        .skip(first as usize - 1)
+        .filter_map(|(i, line)| {
+            let missing: Vec<String> = words(line).filter(|w| !known.contains(w)).collect();
+            (!missing.is_empty()).then_some((i + 1, missing))
+        })
+        .collect()
+}
