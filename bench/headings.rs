@@ -5,6 +5,11 @@
 //! `../shared/corpus/bbc`) as `seedsearch index` would, prints every heading as
 //! `path:line  text` and counts them; `--lost` also prints each non-blank body line with a
 //! word that is in no passage and no section (there should be none).
+//!
+//! On `../shared/corpus/bbc` (2,225 articles, plus its README.TXT and SOURCE.md): 90
+//! headings in 32 files and 27 lost lines with the rules before issue 9; 11 headings in 3
+//! files (the game reviews of tech/095 and tech/311, and SOURCE.md's Markdown headings)
+//! and no lost line after.
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -6,18 +6,22 @@
 //!
 //! ```
 //! use seedsearch::article::{parse, PassageKind};
-//! let article = parse("Drones over Poland\n\nWhat happened?\n\nDrones crossed the border.\n\nSign up\n");
+//! let article = parse(
+//!     "Drones over Poland\n\nPoland shot down drones.\n\nWhat happened?\n\n\
+//!      Drones crossed the border.\n\nSign up\n\nWhat next?\n\nTalks.\n",
+//! );
 //! assert_eq!(article.title.as_deref(), Some("Drones over Poland"));
-//! let first = &article.passages[0];
-//! assert_eq!(first.text, "Drones crossed the border.");
-//! assert_eq!(first.section.as_deref(), Some("What happened?"));
-//! assert_eq!((first.line_start, first.line_end), (5, 5));
-//! assert_eq!(article.passages[1].kind, PassageKind::Boilerplate);
+//! let second = &article.passages[1];
+//! assert_eq!(second.text, "Drones crossed the border.");
+//! assert_eq!(second.section.as_deref(), Some("What happened?"));
+//! assert_eq!((second.line_start, second.line_end), (7, 7));
+//! assert_eq!(article.passages[2].kind, PassageKind::Boilerplate);
 //! ```
 
 mod boilerplate;
 mod date;
 mod hash;
+mod headings;
 mod invariants;
 mod sentences;
 
@@ -107,8 +111,11 @@ enum UnitKind {
     Boilerplate,
     /// A Markdown `#` heading: always a section heading.
     MarkdownHeading,
-    /// A short stand-alone line that may be a heading, unless context says otherwise.
+    /// A short stand-alone line: a heading, a label or a one-line paragraph, as context
+    /// decides.
     HeadingLike,
+    /// A short line that context confirmed as a section heading.
+    Heading,
 }
 
 #[derive(Debug, Clone)]
@@ -392,64 +399,16 @@ fn classify_block(lines: &[Line<'_>]) -> UnitKind {
         .join(" ");
     if boilerplate::is_promo_block(&text) {
         UnitKind::Boilerplate
-    } else if lines.len() == 1 && is_heading_like(&text) {
+    } else if lines.len() == 1 && headings::is_short_line(&text) {
         UnitKind::HeadingLike
     } else {
         UnitKind::Content
     }
 }
 
-/// Words a heading does not end with, though a broken-off sentence does.
-const DANGLING_WORDS: &[&str] = &[
-    "a", "an", "the", "of", "to", "for", "as", "and", "or", "but", "in", "on", "at", "with", "by",
-    "from", "that", "which", "who", "is", "was", "were", "be", "has", "had", "have", "its",
-    "their", "his", "her", "our", "my", "your",
-];
-
-/// A short stand-alone line that reads as a sub-heading: a question (`What next?`), a label
-/// ending in a colon, or a short phrase with no sentence punctuation.
-fn is_heading_like(line: &str) -> bool {
-    let line = line.trim();
-    let chars = line.chars().count();
-    let words = line.split_whitespace().count();
-    if chars == 0 || chars > 100 || words > 14 {
-        return false;
-    }
-    if line.starts_with(['-', '*', '•', '–', '—', '(', '[', '>']) {
-        return false;
-    }
-    let Some(first) = line.chars().find(|c| c.is_alphanumeric()) else {
-        return false;
-    };
-    if !(first.is_uppercase() || first.is_ascii_digit()) {
-        return false;
-    }
-    // One sentence at most: "Mr Smith said. Then ..." is not a heading.
-    if line.contains(". ") || line.contains("? ") || line.contains("! ") {
-        return false;
-    }
-    // A line cut off mid-sentence ("... secured qualification for") is no heading.
-    let last_word = line
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty())
-        .unwrap_or_default()
-        .to_lowercase();
-    if DANGLING_WORDS.contains(&last_word.as_str()) {
-        return false;
-    }
-    let last = line.chars().last().unwrap_or(' ');
-    match last {
-        '?' | ':' => true,
-        c if c.is_alphanumeric() || c == ')' => {
-            words <= 10 && !line.contains(',') && !line.contains(';')
-        }
-        _ => false,
-    }
-}
-
 /// Context rules, applied until nothing changes: a short reader-addressed block next to
-/// boilerplate is part of the promotion, and a heading-like line right before boilerplate
-/// is its label. A heading-like line with nothing after it is plain content.
+/// boilerplate is part of the promotion, and a short line right before boilerplate is its
+/// label. Then [`headings::confirm`] decides which short lines left are headings.
 fn apply_context(units: &mut [Unit<'_>]) {
     loop {
         let mut changed = false;
@@ -478,16 +437,7 @@ fn apply_context(units: &mut [Unit<'_>]) {
             break;
         }
     }
-    // A "heading" that ends the article (a sign-off, a byline) heads nothing.
-    let last_heading_like = units
-        .iter()
-        .rposition(|u| u.kind != UnitKind::HeadingLike && u.kind != UnitKind::MarkdownHeading);
-    for (i, unit) in units.iter_mut().enumerate() {
-        let trailing = last_heading_like.is_none_or(|last| i > last);
-        if unit.kind == UnitKind::HeadingLike && trailing {
-            unit.kind = UnitKind::Content;
-        }
-    }
+    headings::confirm(units);
 }
 
 /// Turns classified units into numbered passages and the headings between them: headings
@@ -500,7 +450,7 @@ fn number_passages(units: &[Unit<'_>]) -> (Vec<Passage>, Vec<Heading>) {
     let mut seen: HashSet<String> = HashSet::new();
     for unit in units {
         let kind = match unit.kind {
-            UnitKind::MarkdownHeading | UnitKind::HeadingLike => {
+            UnitKind::MarkdownHeading | UnitKind::Heading => {
                 let text = unit.text().trim().to_string();
                 headings.push(Heading {
                     line: unit.lines[0].number,
@@ -509,7 +459,7 @@ fn number_passages(units: &[Unit<'_>]) -> (Vec<Passage>, Vec<Heading>) {
                 section = Some(text);
                 continue;
             }
-            UnitKind::Content => PassageKind::Content,
+            UnitKind::Content | UnitKind::HeadingLike => PassageKind::Content,
             UnitKind::Boilerplate => PassageKind::Boilerplate,
         };
         let text = unit.text();

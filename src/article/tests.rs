@@ -191,10 +191,159 @@ fn markdown_headings_are_sections_even_inside_a_block() {
 }
 
 #[test]
-fn short_phrase_headings_and_colon_labels_are_sections() {
-    let a = parse("Title\n\nThe background\n\nIt began in May.\n\nKey dates:\n\nMay, June.\n");
-    assert_eq!(a.passages[0].section.as_deref(), Some("The background"));
-    assert_eq!(a.passages[1].section.as_deref(), Some("Key dates:"));
+fn short_title_like_phrases_between_paragraphs_are_sections() {
+    let a = parse(
+        "Title\n\nIt began as a quarrel.\n\nThe background\n\nIt began in May.\n\n\
+         The reaction\n\nCritics were unimpressed.\n",
+    );
+    let sections: Vec<_> = a.passages.iter().map(|p| p.section.as_deref()).collect();
+    assert_eq!(
+        sections,
+        [None, Some("The background"), Some("The reaction")]
+    );
+    let headings: Vec<_> = a
+        .headings
+        .iter()
+        .map(|h| (h.line, h.text.as_str()))
+        .collect();
+    assert_eq!(headings, [(5, "The background"), (9, "The reaction")]);
+}
+
+#[test]
+fn all_capital_review_titles_are_sections() {
+    // tech/095 of the BBC corpus: game reviews, each under the game's name.
+    let a = parse(
+        "Mobile games come of age\n\nA brief round-up follows.\n\n \
+         TOO FAST TOO FURIOUS (DIGITAL BRIDGES) \n\nAs soon as I start playing this I \
+         remember why I never play driving games.\n\n FATAL FORCE (MACROSPACE) \n\n\
+         A futuristic shooter.\n",
+    );
+    let sections: Vec<_> = a.passages.iter().map(|p| p.section.as_deref()).collect();
+    assert_eq!(
+        sections,
+        [
+            None,
+            Some("TOO FAST TOO FURIOUS (DIGITAL BRIDGES)"),
+            Some("FATAL FORCE (MACROSPACE)")
+        ]
+    );
+}
+
+/// The body of an article (a title, then blocks separated by blank lines) whose every
+/// block is a passage with no section.
+fn assert_all_passages(body: &[&str]) {
+    let text = format!("Title\n\n{}\n", body.join("\n\n"));
+    let a = parse(&text);
+    assert!(a.headings.is_empty(), "{:#?}", a.headings);
+    assert!(a.passages.iter().all(|p| p.section.is_none()), "{a:#?}");
+    let expected: Vec<&str> = body.iter().map(|b| b.trim()).collect();
+    assert_eq!(texts(&a), expected);
+}
+
+#[test]
+fn a_score_line_is_a_passage() {
+    // sport/491 of the BBC corpus.
+    assert_all_passages(&[
+        "Result: Nadal 6-7 (6/8) 6-2 7-6 (8/6) 6-2 Roddick",
+        "Spain's Rafael Nadal beats Andy Roddick of the USA in the second singles match.",
+        "Nadal holds his nerve and the crowd goes wild as Spain go 2-0 up in the tie.",
+    ]);
+}
+
+#[test]
+fn colon_labels_and_list_lead_ins_are_passages() {
+    assert_all_passages(&[
+        "It began as a quarrel.",
+        "Key dates:",
+        "May, June.",
+        "Playing colours:",
+        "All black, as ever.",
+    ]);
+    // business/291: a lead-in without a colon, then the list.
+    assert_all_passages(&[
+        "Tobacco stocks rose sharply on Wall Street.",
+        "The government had claimed tobacco firms",
+        " - manipulated nicotine levels to increase addiction\n - lied about the dangers of smoking.",
+        "Prosecutors wanted the cigarette firms to disgorge $280bn.",
+    ]);
+}
+
+#[test]
+fn readers_comments_are_passages() {
+    // entertainment/131 and entertainment/253: short comments among longer ones.
+    assert_all_passages(&[
+        "Franz Ferdinand frontman Alex Kapranos has called for more government help.",
+        "Rather than expecting the government to fork out, why don't the megastars put something back in?",
+        "If they can fund football, why not fund music?",
+        "Areas of the arts are funded by government and lottery grants, so why not music?",
+        "A sad day for music",
+        "It's not the type of music I normally like, but I recognise that it is a good song.",
+        "Has everyone forgot about the Breville pie maker??",
+        "I still use mine every day.",
+    ]);
+}
+
+#[test]
+fn one_line_paragraphs_are_passages() {
+    // entertainment/353: a bold lead-in cut from its sentence; sport/371: a lone line.
+    assert_all_passages(&[
+        "The new big-screen version of The Magic Roundabout is out on Friday.",
+        "Furry recyclers",
+        "have already had one big-screen outing - 1977's Wombling Free.",
+        "The All Blacks",
+        "Charles John Munro discovered rugby at London's Christ College.",
+    ]);
+}
+
+#[test]
+fn runs_of_short_lines_are_passages_and_nothing_is_lost() {
+    // sport/179 and sport/205: a match's fact box, then fixtures.
+    assert_all_passages(&[
+        "Ewood Park",
+        "Tuesday 1 March",
+        "2000 GMT",
+        "Howard Webb (South Yorkshire)",
+        "But defender Andy Todd is suspended.",
+        "Arsenal v Stoke",
+        "Man Utd v Exeter",
+        "Plymouth v Everton",
+    ]);
+}
+
+#[test]
+fn a_question_right_after_the_title_and_a_byline_are_passages() {
+    let a = parse(
+        "Title\n\nHas there been a better match than Saturday's?\n\nIt was epic.\n\n\
+         By Jane Smith\n\nIn Paris the crowd roared.\n\nWhat happened?\n\nFrance won.\n\n\
+         What next?\n\nA rematch.\n",
+    );
+    assert_eq!(
+        find(&a, "Has there been").section,
+        None,
+        "a question before any paragraph is a lead"
+    );
+    assert_eq!(find(&a, "By Jane Smith").section, None);
+    assert_eq!(
+        find(&a, "France won.").section.as_deref(),
+        Some("What happened?")
+    );
+    assert_eq!(
+        a.headings.iter().map(|h| h.line).collect::<Vec<_>>(),
+        [11, 15]
+    );
+}
+
+#[test]
+fn an_article_with_markdown_headings_has_no_guessed_ones() {
+    let a = parse(
+        "# Title\n\nIntro.\n\n## Background\n\nIt began.\n\nWhat next?\n\nTalks.\n\n\
+         What then?\n\nMore talks.\n",
+    );
+    assert!(a
+        .passages
+        .iter()
+        .all(|p| p.section.as_deref() == Some("Background") || p.text == "Intro."));
+    assert!(a.passages.iter().any(|p| p.text == "What next?"));
 }
 
 #[test]
@@ -247,8 +396,8 @@ fn boilerplate_lines_are_split_from_a_caption_block() {
 #[test]
 fn boilerplate_never_becomes_a_section() {
     let a = parse(
-        "Title\n\nWhat happened?\n\nFirst.\n\nOur Newsletter\n\nSign up for our free newsletter to get \
-         the news in your inbox.\n\nSecond.\n",
+        "Title\n\nIntro.\n\nWhat happened?\n\nFirst.\n\nOur Newsletter\n\nSign up for our free \
+         newsletter to get the news in your inbox.\n\nSecond.\n\nWhat next?\n\nThird.\n",
     );
     let second = find(&a, "Second.");
     assert_eq!(second.section.as_deref(), Some("What happened?"));
