@@ -20,7 +20,7 @@ use crate::analyzer;
 /// Version of the on-disk layout (schema, analyzer, manifest). Bump it whenever an index
 /// written by the previous version would give wrong answers; users are then asked to run
 /// `seedsearch index --rebuild`.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Field names, as users type them in queries (`title:`, `section:`, `doc:`) and as they
 /// are stored.
