@@ -2,7 +2,8 @@
 //! any body line is lost: a check to read by eye, not a benchmark of speed.
 //!
 //! `cargo run --example headings -- [FOLDER] [--lost]` walks FOLDER (default
-//! `../shared/corpus/bbc`) as `seedsearch index` would, prints every heading as
+//! `../shared/corpus/bbc`) and reads each file as `seedsearch index` would (`*.md` as
+//! Markdown), prints every heading as
 //! `path:line  text` and counts them; `--lost` also prints each non-blank body line with a
 //! word that is in no passage and no section (there should be none).
 //!
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use seedsearch::article::{self, Article};
+use seedsearch::article::{self, Article, Syntax};
 use seedsearch::corpus::{self, Load};
 
 const DEFAULT_FOLDER: &str = "../shared/corpus/bbc";
@@ -82,7 +83,8 @@ fn run() -> Result<bool> {
                 continue;
             }
         };
-        let article = article::parse(&text);
+        let syntax = Syntax::of_file_name(&file.rel);
+        let article = article::parse(&text, syntax);
         articles += 1;
         if !article.headings.is_empty() {
             with_headings += 1;
@@ -92,7 +94,7 @@ fn run() -> Result<bool> {
             println!("{}:{}  {}", shown.display(), heading.line, heading.text);
         }
         if options.lost {
-            for (line, words) in lost_lines(&text, &article) {
+            for (line, words) in lost_lines(&text, syntax, &article) {
                 lost += 1;
                 println!("{}:{}  LOST {}", shown.display(), line, words.join(" "));
             }
@@ -116,8 +118,9 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Body lines (after the title and front matter) with words found in no passage text and
-/// no section, with those words.
-fn lost_lines(text: &str, article: &Article) -> Vec<(usize, Vec<String>)> {
+/// no section, with those words. Markdown lines are read without their markup: a link's
+/// target is not meant to be found.
+fn lost_lines(text: &str, syntax: Syntax, article: &Article) -> Vec<(usize, Vec<String>)> {
     let mut known: HashSet<String> = HashSet::new();
     for p in &article.passages {
         known.extend(words(&p.text));
@@ -136,7 +139,7 @@ fn lost_lines(text: &str, article: &Article) -> Vec<(usize, Vec<String>)> {
     let Some(first) = first else {
         return Vec::new();
     };
-    article::file_lines(text)
+    article::passage_lines(text, syntax)
         .iter()
         .enumerate()
         .skip(first as usize - 1)

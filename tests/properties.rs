@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use seedsearch::article::{self, Article};
+use seedsearch::article::{self, Article, Syntax};
 use seedsearch::corpus::{self, content_hash, Load};
 use seedsearch::query;
 use seedsearch::snippet::Highlighter;
@@ -220,21 +220,139 @@ fn messy_text() -> impl Strategy<Value = String> {
 // The splitter.
 // ---------------------------------------------------------------------------------------
 
+/// Every syntax the splitter reads: the plain-text rules hold for Markdown too.
+const SYNTAXES: [Syntax; 2] = [Syntax::Plain, Syntax::Markdown];
+
+/// Markdown markup, inline and block, to mix with words.
+const MARKDOWN: &[&str] = &[
+    " ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "**",
+    "*",
+    "_",
+    "__",
+    "`",
+    "``",
+    "~~",
+    "~",
+    "[",
+    "]",
+    "](",
+    "(https://x.org/a)",
+    ")",
+    "![",
+    "<",
+    ">",
+    "<br>",
+    "<b>",
+    "</b>",
+    "<div>\n",
+    "<!--",
+    "-->",
+    "\\",
+    "&amp;",
+    "&#10;",
+    "&#13;",
+    "&#0;",
+    "&nbsp;",
+    "[r]",
+    "[r][]",
+    "\n[r]: https://x.org/r\n",
+    "\n```\n",
+    "\n~~~\n",
+    "\n> ",
+    "\n- ",
+    "\n* ",
+    "\n1. ",
+    "\n10) ",
+    "\n## ",
+    "\n#",
+    "\n---\n",
+    "\n===\n",
+    "\n    ",
+    "\t",
+    "|",
+    "\u{feff}",
+];
+
+/// Words, sentences and Markdown markup in any order.
+fn markdown_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(WORDS).prop_map(String::from),
+            4 => prop::sample::select(MARKDOWN).prop_map(String::from),
+            2 => sentence(),
+            1 => any::<char>().prop_map(String::from),
+        ],
+        0..150,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// Markdown prose with links, images and reference links whose targets all hold the word
+/// `zzdest`, which must never reach a passage (autolinks, whose target is their text,
+/// hold `shown`).
+fn linked_markdown() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            3 => sentence(),
+            1 => sentence().prop_map(|s| format!("[{s}](https://example.org/zzdest \"t\")")),
+            1 => sentence().prop_map(|s| format!("![{s}](zzdest.png)")),
+            1 => sentence().prop_map(|s| format!("[{s}][zzref]")),
+            1 => Just("\n\n[zzref]: https://example.org/zzdest\n\n".to_string()),
+            // An autolink's target is also its text, which a reader sees: it stays.
+            1 => Just("<https://example.org/shown>".to_string()),
+            1 => prop::sample::select(&["**", "*", "_", "~~", "\n", "\n\n", "\n## "][..])
+                .prop_map(String::from),
+        ],
+        0..40,
+    )
+    .prop_map(|parts| format!("Title\n\n{}", parts.join(" ")))
+}
+
 proptest! {
     #![proptest_config(config())]
 
     #[test]
     fn splitter_keeps_its_promises_on_arbitrary_text(input in messy_text()) {
-        let a = article::parse(&input);
-        if let Err(e) = article::check(&input, &a) {
-            prop_assert!(false, "{e}\ninput: {input:?}");
+        for syntax in SYNTAXES {
+            let a = article::parse(&input, syntax);
+            if let Err(e) = article::check(&input, syntax, &a) {
+                prop_assert!(false, "{syntax:?}: {e}\ninput: {input:?}");
+            }
         }
     }
 
     #[test]
     fn splitter_keeps_its_promises_on_article_like_text(input in article_text()) {
-        let a = article::parse(&input);
-        if let Err(e) = article::check(&input, &a) {
+        for syntax in SYNTAXES {
+            let a = article::parse(&input, syntax);
+            if let Err(e) = article::check(&input, syntax, &a) {
+                prop_assert!(false, "{syntax:?}: {e}\ninput: {input:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn splitter_keeps_its_promises_on_markdown(input in markdown_text()) {
+        for syntax in SYNTAXES {
+            let a = article::parse(&input, syntax);
+            if let Err(e) = article::check(&input, syntax, &a) {
+                prop_assert!(false, "{syntax:?}: {e}\ninput: {input:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn markdown_link_targets_never_reach_a_passage(input in linked_markdown()) {
+        let a = article::parse(&input, Syntax::Markdown);
+        let shown = a.passages.iter().flat_map(|p| [Some(p.text.as_str()), p.section.as_deref()]);
+        for text in shown.flatten().chain(a.title.as_deref()) {
+            prop_assert!(!text.contains("zzdest"), "{text:?}\ninput: {input:?}");
+        }
+        if let Err(e) = article::check(&input, Syntax::Markdown, &a) {
             prop_assert!(false, "{e}\ninput: {input:?}");
         }
     }
@@ -242,21 +360,23 @@ proptest! {
     #[test]
     fn splitter_ignores_what_the_content_hash_ignores(input in article_text()) {
         let lf: String = article::file_lines(&input).join("\n");
-        let base = article::parse(&lf);
-        for variant in [
-            lf.replace('\n', "\r\n"),
-            lf.replace('\n', "\r"),
-            format!("\u{feff}{lf}"),
-            format!("\u{feff}{}\r\n", lf.replace('\n', "\r\n")),
-            lf.replace('\n', " \t\n"),
-            format!("{lf}\n\n \r\n\t\n"),
-            input.clone(),
-        ] {
-            // What the content hash ignores, the splitter must ignore too: the indexer
-            // skips an article whose hash did not change.
-            prop_assert_eq!(content_hash(&lf), content_hash(&variant));
-            if let Err(e) = same_article(&base, &article::parse(&variant)) {
-                prop_assert!(false, "{e}\nvariant: {variant:?}");
+        for syntax in SYNTAXES {
+            let base = article::parse(&lf, syntax);
+            for variant in [
+                lf.replace('\n', "\r\n"),
+                lf.replace('\n', "\r"),
+                format!("\u{feff}{lf}"),
+                format!("\u{feff}{}\r\n", lf.replace('\n', "\r\n")),
+                lf.replace('\n', " \t\n"),
+                format!("{lf}\n\n \r\n\t\n"),
+                input.clone(),
+            ] {
+                // What the content hash ignores, the splitter must ignore too: the indexer
+                // skips an article whose hash did not change.
+                prop_assert_eq!(content_hash(&lf), content_hash(&variant));
+                if let Err(e) = same_article(&base, &article::parse(&variant, syntax)) {
+                    prop_assert!(false, "{syntax:?}: {e}\nvariant: {variant:?}");
+                }
             }
         }
     }
@@ -264,12 +384,14 @@ proptest! {
     #[test]
     fn splitter_ignores_line_endings_on_arbitrary_text(input in messy_text()) {
         let lf = input.replace('\r', "");
-        let base = article::parse(&lf);
         // One byte-order mark is dropped, not two: add one only where there is none.
         let bom = if lf.starts_with('\u{feff}') { lf.clone() } else { format!("\u{feff}{lf}") };
-        for variant in [lf.replace('\n', "\r\n"), lf.replace('\n', "\r"), bom] {
-            if let Err(e) = same_article(&base, &article::parse(&variant)) {
-                prop_assert!(false, "{e}\nvariant: {variant:?}");
+        for syntax in SYNTAXES {
+            let base = article::parse(&lf, syntax);
+            for variant in [lf.replace('\n', "\r\n"), lf.replace('\n', "\r"), bom.clone()] {
+                if let Err(e) = same_article(&base, &article::parse(&variant, syntax)) {
+                    prop_assert!(false, "{syntax:?}: {e}\nvariant: {variant:?}");
+                }
             }
         }
     }
@@ -289,9 +411,9 @@ fn splitter_handles_very_long_lines() {
     ];
     for input in &inputs {
         let started = Instant::now();
-        let a = article::parse(input);
+        let a = article::parse(input, Syntax::Plain);
         assert!(started.elapsed() < Duration::from_secs(5));
-        if let Err(e) = article::check(input, &a) {
+        if let Err(e) = article::check(input, Syntax::Plain, &a) {
             panic!("{e}");
         }
     }
@@ -309,8 +431,8 @@ fn pieces_of_a_multi_line_block_may_share_a_line() {
         long.trim_end(),
         second.trim_end()
     );
-    let a = article::parse(&input);
-    article::check(&input, &a).unwrap();
+    let a = article::parse(&input, Syntax::Plain);
+    article::check(&input, Syntax::Plain, &a).unwrap();
     assert_eq!(a.passages.len(), 3);
     let (p, q) = (&a.passages[0], &a.passages[1]);
     assert_eq!((p.line_start, p.line_end), (3, 3));
@@ -450,8 +572,8 @@ proptest! {
             prop_assert!(!loaded.text.trim().is_empty());
             prop_assert_eq!(loaded.hash, content_hash(&loaded.text));
             // Whatever decodes is something the splitter takes.
-            let a = article::parse(&loaded.text);
-            if let Err(e) = article::check(&loaded.text, &a) {
+            let a = article::parse(&loaded.text, Syntax::Plain);
+            if let Err(e) = article::check(&loaded.text, Syntax::Plain, &a) {
                 prop_assert!(false, "{}", e);
             }
         }
@@ -776,19 +898,23 @@ fn fuzz_regressions(target: &str) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn fuzz_regressions_split() {
     for (name, bytes) in fuzz_regressions("split") {
-        if let Load::Text(loaded) = corpus::decode(bytes.clone()) {
-            let a = article::parse(&loaded.text);
-            article::check(&loaded.text, &a).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for syntax in SYNTAXES {
+            if let Load::Text(loaded) = corpus::decode(bytes.clone()) {
+                let a = article::parse(&loaded.text, syntax);
+                article::check(&loaded.text, syntax, &a)
+                    .unwrap_or_else(|e| panic!("{name} as {syntax:?}: {e}"));
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let a = article::parse(&text, syntax);
+            article::check(&text, syntax, &a)
+                .unwrap_or_else(|e| panic!("{name} as {syntax:?}: {e}"));
+            let lf = text.replace('\r', "");
+            assert_eq!(
+                article::parse(&lf, syntax),
+                article::parse(&lf.replace('\n', "\r\n"), syntax),
+                "{name} as {syntax:?}"
+            );
         }
-        let text = String::from_utf8_lossy(&bytes);
-        let a = article::parse(&text);
-        article::check(&text, &a).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let lf = text.replace('\r', "");
-        assert_eq!(
-            article::parse(&lf),
-            article::parse(&lf.replace('\n', "\r\n")),
-            "{name}"
-        );
     }
 }
 

@@ -1,9 +1,10 @@
-//! File bytes → `corpus::decode` → `article::parse`, with the splitter's structural
-//! promises checked, so a broken promise is a crash like a panic is.
+//! File bytes → `corpus::decode` → `article::parse` (as plain text and as Markdown), with
+//! the splitter's structural promises checked, so a broken promise is a crash like a panic
+//! is.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seedsearch::article;
+use seedsearch::article::{self, Syntax};
 use seedsearch::corpus::{self, content_hash, Load};
 
 fuzz_target!(|data: &[u8]| {
@@ -16,13 +17,21 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn check(text: &str) {
-    let a = article::parse(text);
-    if let Err(e) = seedsearch::article::check(text, &a) {
-        panic!("{e}\ninput: {text:?}");
+    for syntax in [Syntax::Plain, Syntax::Markdown] {
+        check_as(text, syntax);
+    }
+    let lf = text.replace('\r', "");
+    assert_eq!(content_hash(&lf), content_hash(&lf.replace('\n', "\r\n")));
+}
+
+fn check_as(text: &str, syntax: Syntax) {
+    let a = article::parse(text, syntax);
+    if let Err(e) = article::check(text, syntax, &a) {
+        panic!("{syntax:?}: {e}\ninput: {text:?}");
     }
     // Line endings and a byte-order mark change nothing.
     let lf = text.replace('\r', "");
-    let base = article::parse(&lf);
+    let base = article::parse(&lf, syntax);
     // One byte-order mark is dropped, not two: add one only where there is none.
     let bom = if lf.starts_with('\u{feff}') {
         lf.clone()
@@ -30,8 +39,7 @@ fn check(text: &str) {
         format!("\u{feff}{lf}")
     };
     for variant in [lf.replace('\n', "\r\n"), bom] {
-        let other = article::parse(&variant);
-        assert!(base == other, "{base:#?}\n!=\n{other:#?}\nfor {lf:?}");
+        let other = article::parse(&variant, syntax);
+        assert!(base == other, "{base:#?}\n!=\n{other:#?}\nfor {lf:?} as {syntax:?}");
     }
-    assert_eq!(content_hash(&lf), content_hash(&lf.replace('\n', "\r\n")));
 }

@@ -1,7 +1,7 @@
 //! The structural promises of [`super::parse`], as code: property tests and fuzz targets
 //! check every parse against them (the splitter itself never needs to).
 
-use super::{Article, MAX_PASSAGE_BYTES};
+use super::{passage_lines, Article, Syntax, MAX_PASSAGE_BYTES};
 
 /// The lines of `input` as the splitter numbers them: split on `\n`, `\r\n` or `\r`, a
 /// leading byte-order mark dropped, trailing white space trimmed.
@@ -10,13 +10,22 @@ pub fn file_lines(input: &str) -> Vec<&str> {
     super::lines(input).map(str::trim_end).collect()
 }
 
-/// Every structural promise of [`super::parse`] about `a`, parsed from `input`; a
-/// description of the first one broken.
+/// Every structural promise of [`super::parse`] about `a`, parsed from `input` written in
+/// `syntax`; a description of the first one broken. For Markdown, passages quote the lines
+/// of [`passage_lines`] (markup stripped), each no longer than its line in the file.
 ///
 /// # Errors
 /// The first broken promise, as a sentence.
-pub fn check(input: &str, a: &Article) -> Result<(), String> {
-    let lines = file_lines(input);
+pub fn check(input: &str, syntax: Syntax, a: &Article) -> Result<(), String> {
+    let raw = file_lines(input);
+    let stripped;
+    let lines: Vec<&str> = match syntax {
+        Syntax::Plain => raw.clone(),
+        Syntax::Markdown => {
+            stripped = passage_lines(input, syntax);
+            stripped.iter().map(String::as_str).collect()
+        }
+    };
     if let Some(title) = &a.title {
         if title.is_empty() {
             return Err("empty title".into());
@@ -51,6 +60,18 @@ pub fn check(input: &str, a: &Article) -> Result<(), String> {
         if let Some(section) = &p.section {
             if section.is_empty() || section.contains(['\n', '\r']) {
                 return Err(format!("{at}: section {section:?}"));
+            }
+        }
+        if syntax == Syntax::Markdown {
+            // Stripping markup only takes text away (a decoded `&amp;` is shorter too).
+            for (k, part) in p.text.split('\n').enumerate() {
+                let n = p.line_start as usize + k;
+                let file_line = raw.get(n - 1).copied().unwrap_or_default();
+                if part.chars().count() > file_line.chars().count() {
+                    return Err(format!(
+                        "{at}: text line {part:?} is longer than file line {n} {file_line:?}"
+                    ));
+                }
             }
         }
         // The text spans exactly its lines: one `\n` between consecutive lines, the first

@@ -5,10 +5,11 @@
 //! files, decoding and naming articles is [`crate::corpus`]'s job.
 //!
 //! ```
-//! use seedsearch::article::{parse, PassageKind};
+//! use seedsearch::article::{parse, PassageKind, Syntax};
 //! let article = parse(
 //!     "Drones over Poland\n\nPoland shot down drones.\n\nWhat happened?\n\n\
 //!      Drones crossed the border.\n\nSign up\n\nWhat next?\n\nTalks.\n",
+//!     Syntax::Plain,
 //! );
 //! assert_eq!(article.title.as_deref(), Some("Drones over Poland"));
 //! let second = &article.passages[1];
@@ -23,6 +24,7 @@ mod date;
 mod hash;
 mod headings;
 mod invariants;
+mod markdown;
 mod sentences;
 
 pub use date::parse_date;
@@ -96,12 +98,51 @@ pub struct Heading {
     pub text: String,
 }
 
-/// A line of the file: its 1-based number and its text without the line ending and
-/// trailing white space.
+/// How an article's text is written, which decides what of it is text. The splitter does
+/// not know file names: its caller says which (see [`Syntax::of_file_name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Syntax {
+    /// Plain text (`.txt`): every character is text, as written. A line of `#`s, a space
+    /// and words is still read as a heading.
+    #[default]
+    Plain,
+    /// Markdown (`.md`): inline markup (`**bold**`, `*em*`, `` `code` ``, links, images,
+    /// autolinks, HTML tags, escapes, `~~strike~~`) is stripped within each line, link
+    /// targets and reference definitions leave no text, and `#` or underlined headings are
+    /// headings. Line numbers are those of the file.
+    Markdown,
+}
+
+impl Syntax {
+    /// The syntax of a file by its name: Markdown for `*.md` (in any case), plain text for
+    /// anything else.
+    pub fn of_file_name(name: &str) -> Syntax {
+        match name.rsplit_once('.') {
+            Some((_, ext)) if ext.eq_ignore_ascii_case("md") => Syntax::Markdown,
+            _ => Syntax::Plain,
+        }
+    }
+}
+
+/// What a line is before blocks are formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Mark {
+    /// Text, for the block rules to classify.
+    #[default]
+    Text,
+    /// A marked heading (`## ...`); the line's text is the heading's.
+    Heading,
+    /// Boilerplate by its markup alone (a Markdown line of images).
+    Boilerplate,
+}
+
+/// A line of the file: its 1-based number and its text as the splitter reads it (without
+/// the line ending and trailing white space; for Markdown, without markup).
 #[derive(Debug, Clone, Copy)]
 struct Line<'a> {
     number: u32,
     text: &'a str,
+    mark: Mark,
 }
 
 /// How a stretch of lines reads, before sections and numbering are applied.
@@ -137,29 +178,31 @@ impl Unit<'_> {
     }
 }
 
-/// Parses decoded article text. Never fails: odd input gives an odd article, not an error.
-pub fn parse(text: &str) -> Article {
+/// Parses decoded article text written in `syntax`. Never fails: odd input gives an odd
+/// article, not an error.
+pub fn parse(text: &str, syntax: Syntax) -> Article {
     let text = text.trim_start_matches('\u{feff}');
     let lines = split_lines(text);
     let mut notes = Vec::new();
 
     let (mut metadata, body_from) = front_matter(&lines, &mut notes);
     let fm_title = metadata.remove("title").filter(|t| !t.is_empty());
+    let mut stripped = Vec::new();
+    let body = body_lines(&lines[body_from..], syntax, &mut stripped);
 
-    let mut rest = &lines[body_from..];
+    let mut rest = &body[..];
     while rest.first().is_some_and(|l| l.text.is_empty()) {
         rest = &rest[1..];
     }
     let mut title = fm_title.clone();
     if let Some(first) = rest.first() {
-        let heading = markdown_heading(first.text);
         let first_is_title = match &fm_title {
             None => true,
-            Some(t) => heading.is_some() || same_text(first.text, t),
+            Some(t) => first.mark == Mark::Heading || same_text(first.text, t),
         };
         if first_is_title {
             if fm_title.is_none() {
-                title = Some(heading.unwrap_or(first.text.trim()).to_string());
+                title = Some(first.text.trim().to_string());
             }
             rest = &rest[1..];
         }
@@ -173,6 +216,58 @@ pub fn parse(text: &str) -> Article {
         passages,
         headings,
         notes,
+    }
+}
+
+/// The text of each line of `text` as passages quote it, numbered as in the file (the
+/// first is line 1): for [`Syntax::Markdown`], the body's lines with their markup stripped.
+/// Trailing white space is trimmed and a leading byte-order mark dropped, as [`parse`]
+/// does.
+pub fn passage_lines(text: &str, syntax: Syntax) -> Vec<String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let lines = split_lines(text);
+    let (_, body_from) = front_matter(&lines, &mut Vec::new());
+    let mut stripped = Vec::new();
+    let body = body_lines(&lines[body_from..], syntax, &mut stripped);
+    lines[..body_from]
+        .iter()
+        .chain(&body)
+        .map(|l| l.text.to_string())
+        .collect()
+}
+
+/// The body's lines as the splitter reads them: marked headings found, and for Markdown
+/// the markup stripped into `stripped`, which the lines borrow.
+fn body_lines<'a>(
+    body: &[Line<'a>],
+    syntax: Syntax,
+    stripped: &'a mut Vec<markdown::PlainLine>,
+) -> Vec<Line<'a>> {
+    match syntax {
+        Syntax::Plain => body
+            .iter()
+            .map(|line| match markdown_heading(line.text) {
+                Some(heading) => Line {
+                    text: heading,
+                    mark: Mark::Heading,
+                    ..*line
+                },
+                None => *line,
+            })
+            .collect(),
+        Syntax::Markdown => {
+            let raw: Vec<&str> = body.iter().map(|l| l.text).collect();
+            *stripped = markdown::strip(&raw);
+            let stripped: &'a [markdown::PlainLine] = stripped;
+            body.iter()
+                .zip(stripped)
+                .map(|(line, plain)| Line {
+                    number: line.number,
+                    text: &plain.text,
+                    mark: plain.mark,
+                })
+                .collect()
+        }
     }
 }
 
@@ -208,6 +303,7 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
         .map(|(text, number)| Line {
             number,
             text: text.trim_end(),
+            mark: Mark::Text,
         })
         .collect()
 }
@@ -352,7 +448,7 @@ fn classify<'a>(body: &[Line<'a>]) -> Vec<Unit<'a>> {
     units
 }
 
-/// Cuts Markdown headings and boilerplate lines out of a block, then classifies what is
+/// Cuts marked headings and boilerplate lines out of a block, then classifies what is
 /// left.
 fn split_block<'a>(block: Vec<Line<'a>>, units: &mut Vec<Unit<'a>>) {
     let mut run: Vec<Line<'a>> = Vec::new();
@@ -370,18 +466,15 @@ fn split_block<'a>(block: Vec<Line<'a>>, units: &mut Vec<Unit<'a>>) {
         units.push(Unit { lines, kind });
     };
     for line in block {
-        if let Some(heading) = markdown_heading(line.text) {
+        if line.mark == Mark::Heading {
             flush(&mut run, run_is_boilerplate, units);
             units.push(Unit {
-                lines: vec![Line {
-                    number: line.number,
-                    text: heading,
-                }],
+                lines: vec![line],
                 kind: UnitKind::MarkdownHeading,
             });
             continue;
         }
-        let boiler = boilerplate::is_boilerplate_line(line.text);
+        let boiler = line.mark == Mark::Boilerplate || boilerplate::is_boilerplate_line(line.text);
         if boiler != run_is_boilerplate && !run.is_empty() {
             flush(&mut run, run_is_boilerplate, units);
         }

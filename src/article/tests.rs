@@ -4,6 +4,16 @@ use super::*;
 
 const SEED: &str = include_str!("../../seeds/000_21cba5c501be05a2.txt");
 
+/// Parses plain text, as from a `.txt` file.
+fn parse(text: &str) -> Article {
+    super::parse(text, Syntax::Plain)
+}
+
+/// Parses Markdown, as from a `.md` file.
+fn parse_md(text: &str) -> Article {
+    super::parse(text, Syntax::Markdown)
+}
+
 fn content(article: &Article) -> Vec<&Passage> {
     article
         .passages
@@ -585,4 +595,105 @@ fn lines_split_on_every_kind_of_line_ending() {
     let got: Vec<_> = lines("a\n\nb").collect();
     assert_eq!(got, ["a", "", "b"]);
     assert_eq!(lines("").count(), 1);
+}
+
+// Markdown (`.md` files): inline markup is stripped within lines, line numbers stay.
+
+#[test]
+fn markdown_inline_markup_is_stripped_from_title_passages_and_sections() {
+    let a = parse_md(
+        "# Drones over **Poland**\n\nAn *intro* with `code` and ~~struck~~ _words_.\n\n\
+         ## What *next*?\n\nThe **talks** go on.\n",
+    );
+    assert_eq!(a.title.as_deref(), Some("Drones over Poland"));
+    assert_eq!(
+        texts(&a),
+        ["An intro with code and struck words.", "The talks go on."]
+    );
+    assert_eq!(a.passages[1].section.as_deref(), Some("What next?"));
+    assert_eq!(a.passages[1].line_start, 7);
+}
+
+#[test]
+fn markdown_links_keep_their_text_and_never_their_targets() {
+    let a = parse_md(
+        "Title\n\nRead [the report](https://example.com/report.pdf) and [the reply][r], \
+         or <https://example.org/full>.\n\n[r]: https://example.com/reply \"Reply\"\n",
+    );
+    assert_eq!(
+        texts(&a),
+        ["Read the report and the reply, or https://example.org/full."]
+    );
+    let all = texts(&a).concat();
+    assert!(!all.contains("report.pdf") && !all.contains("example.com"));
+}
+
+#[test]
+fn markdown_images_on_their_own_line_stay_boilerplate() {
+    let a = parse_md("Title\n\n![A drone over Gdańsk](img/drone.jpg)\n\nBody text.\n");
+    assert_eq!(texts(&a), ["A drone over Gdańsk", "Body text."]);
+    assert_eq!(a.passages[0].kind, PassageKind::Boilerplate);
+    assert_eq!(a.passages[1].kind, PassageKind::Content);
+}
+
+#[test]
+fn markdown_html_escapes_and_entities_are_read() {
+    let a = parse_md("Title\n\nOne<br>two, <b>bold</b> \\*not em\\* &amp; more.\n");
+    assert_eq!(texts(&a), ["One two, bold *not em* & more."]);
+}
+
+#[test]
+fn markdown_keeps_every_line_in_its_place() {
+    let a = parse_md(
+        "Title\n\nA **sentence that\ngoes on** over [two\nlines](https://x.org).\n\n\
+         [x]: https://x.org\nAfter a definition.\n",
+    );
+    assert_eq!(
+        texts(&a),
+        [
+            "A sentence that\ngoes on over two\nlines.",
+            "After a definition."
+        ]
+    );
+    assert_eq!((a.passages[0].line_start, a.passages[0].line_end), (3, 5));
+    assert_eq!((a.passages[1].line_start, a.passages[1].line_end), (8, 8));
+}
+
+#[test]
+fn markdown_underlined_headings_and_front_matter() {
+    let a = parse_md(
+        "---\ntitle: Drones\nauthor: Ann\n---\n\nIntro.\n\nThe *reaction*\n--------------\n\n\
+         Critics were unimpressed.\n",
+    );
+    assert_eq!(a.title.as_deref(), Some("Drones"));
+    assert_eq!(a.metadata["author"], "Ann");
+    assert_eq!(texts(&a), ["Intro.", "Critics were unimpressed."]);
+    assert_eq!(a.passages[1].section.as_deref(), Some("The reaction"));
+    assert_eq!(a.headings[0].line, 8);
+}
+
+#[test]
+fn plain_text_keeps_its_asterisks_and_brackets() {
+    let text = "Title\n\nA **bold** claim, [a link](https://x.org) and a_b_c.\n";
+    assert_eq!(
+        texts(&parse(text)),
+        ["A **bold** claim, [a link](https://x.org) and a_b_c."]
+    );
+    assert_eq!(texts(&parse_md(text)), ["A bold claim, a link and a_b_c."]);
+}
+
+#[test]
+fn markdown_articles_keep_the_splitter_promises() {
+    let text = "# T\n\n**A** [b](c) `d`\n<br>\n> *e*\n\n- f\n- ![g](h)\n\n```\n*i*\n```\n";
+    let a = parse_md(text);
+    check(text, Syntax::Markdown, &a).unwrap_or_else(|e| panic!("{e}\n{a:#?}"));
+}
+
+#[test]
+fn syntax_follows_the_file_name() {
+    assert_eq!(Syntax::of_file_name("news/story.md"), Syntax::Markdown);
+    assert_eq!(Syntax::of_file_name("STORY.MD"), Syntax::Markdown);
+    assert_eq!(Syntax::of_file_name("story.txt"), Syntax::Plain);
+    assert_eq!(Syntax::of_file_name("md"), Syntax::Plain);
+    assert_eq!(Syntax::of_file_name("notes.md.txt"), Syntax::Plain);
 }

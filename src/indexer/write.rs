@@ -148,7 +148,10 @@ pub(super) fn write_article(
     let Some(text) = text else {
         return Ok(Written::Changed);
     };
-    let article = article::parse(&text);
+    // `*.md` files are Markdown; the files of one article share their content, and the
+    // first (in doc_id order) names its syntax.
+    let syntax = article::Syntax::of_file_name(&job.files[0].1);
+    let article = article::parse(&text, syntax);
     let title = article
         .title
         .clone()
