@@ -128,6 +128,9 @@ fn lost_lines(text: &str, syntax: Syntax, article: &Article) -> Vec<(usize, Vec<
             known.extend(words(section));
         }
     }
+    // A word longer than a passage is cut between the pieces of its block.
+    let joined: String = article.passages.iter().map(|p| p.text.as_str()).collect();
+    known.extend(words(&joined));
     // The body starts at the first passage or heading: what comes before is the title,
     // the front matter and blank lines.
     let first = article

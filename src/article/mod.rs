@@ -535,47 +535,74 @@ fn apply_context(units: &mut [Unit<'_>]) {
 
 /// Turns classified units into numbered passages and the headings between them: headings
 /// set the section, long blocks are split, and a block that repeats earlier text exactly
-/// is dropped.
+/// is dropped. A heading with no passage under it (another heading or the end follows) is
+/// a passage itself, so its words stay findable.
 fn number_passages(units: &[Unit<'_>]) -> (Vec<Passage>, Vec<Heading>) {
-    let mut passages = Vec::new();
-    let mut headings = Vec::new();
-    let mut section: Option<String> = None;
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = Numbering::default();
+    // The last heading, while no passage has followed it, and the section before it.
+    let mut pending: Option<(Heading, Option<String>)> = None;
     for unit in units {
         let kind = match unit.kind {
             UnitKind::MarkdownHeading | UnitKind::Heading => {
-                let text = unit.text().trim().to_string();
-                headings.push(Heading {
+                let heading = Heading {
                     line: unit.lines[0].number,
-                    text: text.clone(),
-                });
-                section = Some(text);
+                    text: unit.text().trim().to_string(),
+                };
+                if let Some((empty, before)) = pending.take() {
+                    out.section = before;
+                    out.push(&empty.text, empty.line, PassageKind::Content);
+                }
+                let before = out.section.replace(heading.text.clone());
+                pending = Some((heading, before));
                 continue;
             }
             UnitKind::Content | UnitKind::HeadingLike => PassageKind::Content,
             UnitKind::Boilerplate => PassageKind::Boilerplate,
         };
-        let text = unit.text();
-        let key = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !seen.insert(key) {
-            continue;
+        if out.push(&unit.text(), unit.lines[0].number, kind) {
+            if let Some((heading, _)) = pending.take() {
+                out.headings.push(heading);
+            }
         }
-        let first_line = unit.lines[0].number;
-        for range in sentences::split(&text, MAX_PASSAGE_BYTES) {
+    }
+    if let Some((empty, before)) = pending {
+        out.section = before;
+        out.push(&empty.text, empty.line, PassageKind::Content);
+    }
+    (out.passages, out.headings)
+}
+
+#[derive(Default)]
+struct Numbering {
+    passages: Vec<Passage>,
+    headings: Vec<Heading>,
+    section: Option<String>,
+    seen: HashSet<String>,
+}
+
+impl Numbering {
+    /// Adds a block that starts on `first_line` as one or more passages of the current
+    /// section; `false` when it repeats an earlier block and is dropped.
+    fn push(&mut self, text: &str, first_line: u32, kind: PassageKind) -> bool {
+        let key = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !self.seen.insert(key) {
+            return false;
+        }
+        for range in sentences::split(text, MAX_PASSAGE_BYTES) {
             let newlines_before = count(text[..range.start].matches('\n').count());
             let newlines_within = count(text[range.clone()].matches('\n').count());
             let line_start = first_line + newlines_before;
-            passages.push(Passage {
-                number: count(passages.len()).saturating_add(1),
-                section: section.clone(),
+            self.passages.push(Passage {
+                number: count(self.passages.len()).saturating_add(1),
+                section: self.section.clone(),
                 line_start,
                 line_end: line_start + newlines_within,
                 text: text[range].to_string(),
                 kind,
             });
         }
+        true
     }
-    (passages, headings)
 }
 
 /// A count as a line or passage number (which no real article comes near overflowing).

@@ -381,6 +381,28 @@ fn a_line_broken_off_mid_sentence_is_not_a_heading() {
 }
 
 #[test]
+fn a_heading_with_no_passage_under_it_is_a_passage() {
+    let a = parse_md("# T\n\n## Politics\n### Poland\nText.\n\n## Notes\n");
+    let got: Vec<_> = a
+        .passages
+        .iter()
+        .map(|p| (p.text.as_str(), p.section.as_deref(), p.line_start))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Politics", None, 3),
+            ("Text.", Some("Poland"), 5),
+            ("Notes", Some("Poland"), 7)
+        ]
+    );
+    assert_eq!(a.headings.len(), 1);
+    // A comment block of `#` lines in a text file keeps its words too.
+    let b = parse("# One\n# two three\n# four\nText.\n");
+    assert_eq!(texts(&b), ["two three", "Text."]);
+}
+
+#[test]
 fn a_heading_like_last_line_is_content() {
     let a = parse("Title\n\nBody.\n\nThe End\n");
     assert_eq!(texts(&a), ["Body.", "The End"]);
