@@ -40,6 +40,9 @@ fn check_as(text: &str, syntax: Syntax) {
     };
     for variant in [lf.replace('\n', "\r\n"), bom] {
         let other = article::parse(&variant, syntax);
-        assert!(base == other, "{base:#?}\n!=\n{other:#?}\nfor {lf:?} as {syntax:?}");
+        assert!(
+            base == other,
+            "{base:#?}\n!=\n{other:#?}\nfor {lf:?} as {syntax:?}"
+        );
     }
 }

@@ -225,15 +225,16 @@ fn crlf_bom_and_lf_files_index_the_same_passages() {
     let p = Project::new();
     p.write(
         "lf.txt",
-        "Title\n\nOne walrus.\n\nWhat next?\n\nTwo walruses.\n",
+        "Title\n\nOne walrus.\n\nWhat next?\n\nTwo walruses.\n\nWhat then?\n\nThree walruses.\n",
     )
     .write(
         "crlf.txt",
-        "\u{feff}Title\r\n\r\nOne walrus.   \r\n\r\nWhat next?\t\r\n\r\nTwo walruses.\r\n\r\n\r\n",
+        "\u{feff}Title\r\n\r\nOne walrus.   \r\n\r\nWhat next?\t\r\n\r\nTwo walruses.\r\n\r\n\
+         What then?\r\n\r\nThree walruses.\r\n\r\n\r\n",
     );
     let hits = p.search("walrus", &["--limit", "10"]).hits;
     // One article (same content after normalising) holding both files.
-    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert_eq!(hits.len(), 3, "{hits:?}");
     assert!(hits.iter().all(|h| h.title == "Title"));
     let two = hits.iter().find(|h| h.text == "Two walruses.").unwrap();
     assert_eq!(two.section.as_deref(), Some("What next?"));

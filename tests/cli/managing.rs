@@ -242,13 +242,14 @@ fn show_lists_passages_with_sections_lines_and_boilerplate() {
     let p = Project::new();
     p.write(
         "a.txt",
-        "Title\n\nIntro.\n\nWhat next?\n\nAfter.\n\nSign up for our newsletter in your inbox.\n",
+        "Title\n\nIntro.\n\nWhat next?\n\nAfter.\n\nSign up for our newsletter in your inbox.\n\n\
+         What then?\n\nLater.\n",
     );
     let run = p.run(&["show", "a", "--format", "json"]);
     assert_eq!(run.code, 0, "{run:?}");
     let view = json(&run);
     assert_eq!(view["title"], "Title");
-    assert_eq!(view["total_passages"], 3);
+    assert_eq!(view["total_passages"], 4);
     let passages = view["passages"].as_array().unwrap();
     assert_eq!(passages[1]["section"], "What next?");
     assert_eq!(passages[1]["line_start"], 7);

@@ -6,7 +6,9 @@ fn project() -> Project {
     let p = Project::new();
     p.write(
         "nato.txt",
-        "NATO and Poland\n\nWhat now?\n\nPoland invoked Article 4 after Russian drones crossed into its airspace.\n",
+        "NATO and Poland\n\nPoland asked its allies for talks.\n\nWhat now?\n\n\
+         Poland invoked Article 4 after Russian drones crossed into its airspace.\n\n\
+         What then?\n\nPoland waits for an answer.\n",
     );
     p.write(
         "other.txt",
@@ -73,8 +75,8 @@ fn text_output_shows_location_title_section_and_snippet() {
     let run = p.run(&["search", "article"]);
     assert_eq!(run.code, 0, "{run:?}");
     let lines: Vec<_> = run.stdout.lines().collect();
-    assert!(lines[0].starts_with("seeds/nato.txt:5"), "{}", run.stdout);
-    assert!(lines[0].contains("passage 1"));
+    assert!(lines[0].starts_with("seeds/nato.txt:7"), "{}", run.stdout);
+    assert!(lines[0].contains("passage 2"));
     assert_eq!(lines[1], "  NATO and Poland › What now?");
     assert!(lines[2].starts_with("  Poland invoked Article 4"));
     assert!(!run.stdout.contains('\u{1b}'), "no colour when piped");

@@ -12,6 +12,10 @@ What next?
 NATO allies will meet in Brussels to discuss the drone incursion.
 
 Sign up for our free newsletter to get the news in your inbox every morning.
+
+Who pays?
+
+The costs fall on Warsaw for now.
 ";
 
 const ECONOMY: &str = "\
@@ -117,7 +121,13 @@ fn must_and_must_not() {
     let must = p.doc_ids("+traffic drone");
     assert_eq!(must, ["economy"]);
     assert_eq!(p.doc_ids("drone AND traffic"), ["economy"]);
-    assert_eq!(p.doc_ids("drone NOT traffic").len(), 2);
+    // Only the drones article: how many of its passages count as hits depends on how its
+    // headline weighs (issue 9, item 2), not on NOT.
+    let not = p.doc_ids("drone NOT traffic");
+    assert!(
+        !not.is_empty() && not.iter().all(|id| id == "drones"),
+        "{not:?}"
+    );
 }
 
 #[test]
@@ -334,4 +344,44 @@ fn options_after_the_query_are_options() {
     // A query starting with `-` goes after `--`.
     let run = p.run(&["search", "--json", "--", "-seal", "walrus"]);
     assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn a_score_line_is_a_passage_that_is_found_and_highlighted() {
+    // Issue 9: a short line used to become the section of what followed and vanish.
+    let p = Project::new();
+    p.write(
+        "nadal.txt",
+        "Nadal puts Spain 2-0 up\n\nResult: Nadal 6-7 (6/8) 6-2 7-6 (8/6) 6-2 Roddick\n\n\
+         Spain's Rafael Nadal beats Andy Roddick in Seville.\n",
+    );
+    let hits = p.search("result", &[]).hits;
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].text.starts_with("Result: Nadal"), "{hits:?}");
+    assert_eq!((hits[0].passage, hits[0].line_start), (1, 3));
+    assert_eq!(hits[0].highlights, [[0, 6]]);
+    assert!(p.search("seville", &[]).hits[0].section.is_none());
+}
+
+#[test]
+fn markdown_files_are_searched_without_their_markup() {
+    let p = Project::new();
+    p.write(
+        "story.md",
+        "# Drones over *Poland*\n\nThe **walrus** read [the report](https://example.com/zzreport).\n",
+    )
+    .write("LOUD.MD", "Loud\n\nA **walrus** shouted.\n")
+    .write("plain.txt", "Plain\n\nA **walrus** in plain text.\n");
+    let hits = p.search("walrus", &["--limit", "10"]).hits;
+    let hit = |id: &str| {
+        hits.iter()
+            .find(|h| h.doc_id == id)
+            .unwrap_or_else(|| panic!("no hit in {id}: {hits:?}"))
+    };
+    assert_eq!(hit("story").text, "The walrus read the report.");
+    assert_eq!(hit("story").title, "Drones over Poland");
+    assert_eq!(hit("story").line_start, 3);
+    assert_eq!(hit("LOUD").text, "A walrus shouted.");
+    assert_eq!(hit("plain").text, "A **walrus** in plain text.");
+    assert!(p.search("zzreport", &[]).hits.is_empty());
 }
