@@ -209,6 +209,18 @@ const STOPWORDS: &[&str] = &[
     "they", "this", "to", "was", "will", "with",
 ];
 
+/// Words a question is made of but an answer is not: question words, auxiliaries,
+/// pronouns and other function words. A query drops them (with [`STOPWORDS`]) outside
+/// phrases, so "how much was Yukos sold for?" ranks like "Yukos sold"; they stay in the
+/// index, where phrases need them.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "which", "who", "whom", "whose", "how", "why", "when", "where", "did", "does", "do",
+    "done", "has", "have", "had", "having", "were", "been", "being", "would", "could", "should",
+    "can", "may", "might", "must", "shall", "i", "me", "my", "we", "our", "you", "your", "he",
+    "him", "his", "she", "her", "its", "them", "from", "about", "so", "than", "too", "very",
+    "much", "many", "s", "t", "d", "ll", "re", "ve", "m",
+];
+
 /// Whether an index term (stemmed) is a stop word.
 pub fn is_stopword(term: &str) -> bool {
     static STEMMED: std::sync::OnceLock<std::collections::HashSet<String>> =
@@ -216,6 +228,34 @@ pub fn is_stopword(term: &str) -> bool {
     STEMMED
         .get_or_init(|| STOPWORDS.iter().flat_map(|w| terms(w)).collect())
         .contains(term)
+}
+
+/// Whether a query term (stemmed) carries no content of its own: a stop word or a
+/// question word (see [`QUESTION_WORDS`]).
+pub fn is_function_word(term: &str) -> bool {
+    static STEMMED: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    STEMMED
+        .get_or_init(|| {
+            STOPWORDS
+                .iter()
+                .chain(QUESTION_WORDS)
+                .flat_map(|w| terms(w))
+                .collect()
+        })
+        .contains(term)
+}
+
+/// How many terms the index holds for `text` (what tantivy counts for BM25's field
+/// lengths): the words the analyzer keeps, counted without stemming them.
+pub fn count_terms(text: &str) -> u64 {
+    let mut analyzer = unstemmed();
+    let mut stream = analyzer.token_stream(text);
+    let mut n = 0;
+    while stream.advance() {
+        n += 1;
+    }
+    n
 }
 
 /// The index terms of `text`, in order (a convenience for tests and the query parser).

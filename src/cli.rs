@@ -149,13 +149,8 @@ pub struct SearchArgs {
     #[arg(long)]
     pub no_collapse: bool,
 
-    /// Output format [default: text; with --batch, one JSON object per line].
-    #[arg(short, long, value_name = "FORMAT")]
-    pub format: Option<Format>,
-
-    /// Same as `--format json`.
-    #[arg(long, conflicts_with = "format")]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// Also return boilerplate passages (newsletter prompts, buttons, image credits,
     /// paragraphs repeated across unrelated articles).
@@ -183,9 +178,8 @@ pub struct IndexArgs {
     #[arg(long, value_name = "N")]
     pub boilerplate_repeats: Option<u32>,
 
-    /// Format of the report (`json` prints it on stdout).
-    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `seedsearch add`.
@@ -207,9 +201,8 @@ pub struct AddArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Format of the report (`json` prints it on stdout).
-    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `seedsearch remove`.
@@ -219,9 +212,8 @@ pub struct RemoveArgs {
     #[arg(required = true, value_name = "DOC_ID")]
     pub doc_ids: Vec<String>,
 
-    /// Format of the report (`json` prints it on stdout).
-    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `seedsearch list`.
@@ -231,9 +223,8 @@ pub struct ListArgs {
     #[arg(value_name = "PREFIX")]
     pub prefix: Option<String>,
 
-    /// Output format.
-    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `seedsearch show`.
@@ -247,17 +238,15 @@ pub struct ShowArgs {
     #[arg(short = 'C', long, value_name = "N", default_value_t = 1)]
     pub context: u32,
 
-    /// Output format.
-    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `seedsearch stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Format of the figures (`json` prints one object).
-    #[arg(short, long, value_name = "FORMAT", default_value = "text")]
-    pub format: ReportFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `seedsearch completions`.
@@ -288,31 +277,35 @@ pub enum Format {
     Jsonl,
 }
 
-/// How the indexing report is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// A summary line on stderr.
-    Text,
-    /// A JSON object on stdout.
-    Json,
-    /// The same JSON object (it is one line already), for scripts that ask for lines.
-    Jsonl,
+/// How a command prints its result, the same for every command.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OutputArgs {
+    /// Output format: `text` for people (reports of index, add and remove go to stderr),
+    /// `json` (one object) or `jsonl` (one object per line) for scripts [default: text;
+    /// with search --batch, one JSON object per line].
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
 }
 
-impl ReportFormat {
-    /// Whether the report goes to stdout as JSON.
-    pub fn is_json(self) -> bool {
-        matches!(self, ReportFormat::Json | ReportFormat::Jsonl)
+impl OutputArgs {
+    /// The format asked for (`text` when none was).
+    pub fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format.unwrap_or(Format::Text)
+        }
     }
 }
 
-impl From<ReportFormat> for Format {
-    fn from(format: ReportFormat) -> Format {
-        match format {
-            ReportFormat::Text => Format::Text,
-            ReportFormat::Json => Format::Json,
-            ReportFormat::Jsonl => Format::Jsonl,
-        }
+impl Format {
+    /// Whether stdout gets JSON.
+    pub fn is_json(self) -> bool {
+        matches!(self, Format::Json | Format::Jsonl)
     }
 }
 

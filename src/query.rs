@@ -7,9 +7,15 @@
 //! `word`; `word^2` weighs a word double; `title:`, `section:`, `text:` and `doc:` (and the
 //! metadata fields) restrict a word, phrase or group to one field.
 //!
-//! Ordinary sentences are valid queries: punctuation other than the syntax above is left to
-//! the analyzer, and a colon after a word that is not a field name is punctuation (with a
-//! warning). Only really malformed input — an unclosed quote or parenthesis — is an error.
+//! `word~` also finds words one or two edits away (`mourinho~`, `schwarzenegger~2`).
+//!
+//! Any text is a query, as with Elasticsearch's `simple_query_string`: punctuation other
+//! than the syntax above is left to the analyzer, a colon after a word that is not a field
+//! name is punctuation, and syntax that does not parse (an unclosed quote or parenthesis, a
+//! stray `)`, a field name with nothing after it) is read as plain words, with a warning
+//! that names what was ignored. Only an empty query, one longer than [`MAX_QUERY_BYTES`],
+//! and a malformed range (`date:[2025 TO`) are errors; filter values are checked when the
+//! query is compiled.
 //!
 //! ```
 //! use seedsearch::query::{parse, Node, Occur};
@@ -23,6 +29,21 @@
 //! ```
 
 use std::fmt;
+
+/// The longest query accepted, in bytes (a pasted article fits; a runaway script's line
+/// does not). Batch lines are bounded by the same limit.
+pub const MAX_QUERY_BYTES: usize = 64 * 1024;
+
+/// The longest piece of a query quoted back in a message, in characters.
+pub const QUOTED_CHARS: usize = 80;
+
+/// `text` as quoted in a message: at most [`QUOTED_CHARS`] characters, `…` where cut.
+pub fn quoted(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
 
 /// Fields a user can name in a query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,6 +125,13 @@ pub enum Node {
         field: Option<FieldName>,
         text: String,
     },
+    /// Words within `distance` edits of `text` (`word~`, `word~2`); `None` lets the length
+    /// of the word decide.
+    Fuzzy {
+        field: Option<FieldName>,
+        text: String,
+        distance: Option<u8>,
+    },
     /// `field:[lower TO upper]` or `field:>=value` and friends.
     Range {
         field: FieldName,
@@ -136,6 +164,28 @@ pub struct Query {
 pub struct QueryError {
     pub message: String,
     pub column: Option<usize>,
+    /// How the lenient reading works around it, for syntax it can do without.
+    repair: Option<Repair>,
+}
+
+/// A way around broken syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repair {
+    /// Read the character at this (0-based) index as a space.
+    Space(usize),
+    /// Read every syntax character as punctuation.
+    AllPlain,
+}
+
+impl QueryError {
+    /// An error the lenient reading cannot work around.
+    pub fn new(message: impl Into<String>) -> QueryError {
+        QueryError {
+            message: message.into(),
+            column: None,
+            repair: None,
+        }
+    }
 }
 
 impl fmt::Display for QueryError {
@@ -153,27 +203,74 @@ impl std::error::Error for QueryError {}
 /// and recursion must stay bounded).
 const MAX_DEPTH: usize = 32;
 
-/// Parses a query.
+/// Parses a query; syntax that does not parse is read as plain words, with a warning.
 ///
 /// # Errors
-/// For an empty query, an unclosed quote or parenthesis, a stray `)`, a field name with
-/// nothing after it, or nesting deeper than 32 levels.
+/// For an empty query (or one with no words), one longer than [`MAX_QUERY_BYTES`], or a
+/// malformed range.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
+    if input.len() > MAX_QUERY_BYTES {
+        return Err(QueryError::new(format!(
+            "the query is {} KiB long; the limit is {} KiB",
+            input.len().div_ceil(1024),
+            MAX_QUERY_BYTES / 1024
+        )));
+    }
+    let mut chars: Vec<char> = input.chars().collect();
+    let mut ignored = Vec::new();
+    // Each round reads one more piece of broken syntax as a space; a query has at most
+    // as many such pieces as characters, but a few rounds settle any typed query.
+    let original = chars.clone();
+    for _ in 0..64 {
+        match parse_chars(&chars, &original) {
+            Ok(mut query) => {
+                ignored.append(&mut query.warnings);
+                query.warnings = ignored;
+                return Ok(query);
+            }
+            Err(err) => match err.repair {
+                Some(Repair::Space(at)) if at < chars.len() => {
+                    ignored.push(format!("{err}; read as plain words"));
+                    chars[at] = ' ';
+                }
+                Some(_) => break,
+                None => return Err(err),
+            },
+        }
+    }
+    // Past repair: every syntax character is punctuation.
+    let plain: Vec<char> = chars
+        .iter()
+        .map(|&c| if is_syntax(c) { ' ' } else { c })
+        .collect();
+    let mut query = parse_chars(&plain, &original)?;
+    ignored.push("the query's syntax could not be read (parentheses nested too deep, or too much broken syntax); searched its words".into());
+    ignored.append(&mut query.warnings);
+    query.warnings = ignored;
+    Ok(query)
+}
+
+/// Characters with a meaning in the query language.
+fn is_syntax(c: char) -> bool {
+    is_open_quote(c) || is_close_quote(c) || matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ':')
+}
+
+/// Parses `chars`, a repaired reading of `original`.
+fn parse_chars(chars: &[char], original: &[char]) -> Result<Query, QueryError> {
     let mut parser = Parser {
-        chars: input.chars().collect(),
+        chars: chars.to_vec(),
         pos: 0,
         warnings: Vec::new(),
     };
     let clauses = parser.sequence(0, None, None)?;
     if clauses.is_empty() {
-        return Err(QueryError {
-            message: if input.trim().is_empty() {
-                "the query is empty".into()
+        return Err(QueryError::new(
+            if original.iter().all(|c| c.is_whitespace()) {
+                "the query is empty"
             } else {
-                "the query has no words to search for".into()
+                "the query has no words to search for"
             },
-            column: None,
-        });
+        ));
     }
     Ok(Query {
         clauses,
@@ -223,10 +320,21 @@ impl Parser {
         }
     }
 
+    /// An error at `column` (1-based) that cannot be read as plain words.
     fn error(&self, message: impl Into<String>, column: usize) -> QueryError {
         QueryError {
             message: message.into(),
             column: Some(column),
+            repair: None,
+        }
+    }
+
+    /// Broken syntax at `column` (1-based): the lenient reading takes the character at
+    /// index `drop` as a space.
+    fn broken(&self, message: impl Into<String>, column: usize, drop: usize) -> QueryError {
+        QueryError {
+            repair: Some(Repair::Space(drop)),
+            ..self.error(message, column)
         }
     }
 
@@ -248,10 +356,13 @@ impl Parser {
         field: Option<FieldName>,
     ) -> Result<Vec<Clause>, QueryError> {
         if depth > MAX_DEPTH {
-            return Err(self.error(
-                format!("parentheses are nested more than {MAX_DEPTH} deep"),
-                self.column(),
-            ));
+            return Err(QueryError {
+                repair: Some(Repair::AllPlain),
+                ..self.error(
+                    format!("parentheses are nested more than {MAX_DEPTH} deep"),
+                    self.column(),
+                )
+            });
         }
         let mut clauses: Vec<Clause> = Vec::new();
         let mut and_pending = false;
@@ -260,7 +371,7 @@ impl Parser {
             self.skip_space();
             let Some(c) = self.peek() else {
                 if let Some(col) = open {
-                    return Err(self.error("this `(` is never closed", col));
+                    return Err(self.broken("the `(` is never closed", col, col - 1));
                 }
                 break;
             };
@@ -269,7 +380,7 @@ impl Parser {
                     self.pos += 1;
                     break;
                 }
-                return Err(self.error("this `)` has no matching `(`", self.column()));
+                return Err(self.broken("the `)` has no matching `(`", self.column(), self.pos));
             }
             if self.at_operator("AND") {
                 self.pos += 3;
@@ -391,12 +502,13 @@ impl Parser {
             self.pos = name_end;
             return match self.peek() {
                 Some(c) if is_open_quote(c) || c == '(' => self.atom(depth, Some(field)),
-                _ => Err(self.error(
+                _ => Err(self.broken(
                     format!(
                         "`{}:` needs a word, a \"phrase\" or a (group) after it",
                         field.as_str()
                     ),
                     start + 1,
+                    name_end - 1,
                 )),
             };
         }
@@ -482,7 +594,7 @@ impl Parser {
             self.pos += 1;
         }
         if self.peek().is_none() {
-            return Err(self.error("this quote is never closed", open_col));
+            return Err(self.broken("the quote is never closed", open_col, open_col - 1));
         }
         let text: String = self.chars[start..self.pos].iter().collect();
         self.pos += 1;
@@ -531,6 +643,23 @@ fn split_boost(word: &str) -> (&str, Option<f32>) {
 fn word_node(field: Option<FieldName>, word: &str) -> Option<Node> {
     if word.is_empty() {
         return None;
+    }
+    if let Some((base, distance)) = word.rsplit_once('~') {
+        let distance = match distance {
+            "" => Some(None),
+            "1" => Some(Some(1)),
+            "2" => Some(Some(2)),
+            _ => None,
+        };
+        if let Some(distance) = distance {
+            if base.chars().any(char::is_alphabetic) {
+                return Some(Node::Fuzzy {
+                    field,
+                    text: base.to_string(),
+                    distance,
+                });
+            }
+        }
     }
     if let Some(prefix) = word.strip_suffix('*') {
         let prefix = prefix.trim_end_matches('*');
@@ -766,26 +895,82 @@ mod tests {
     }
 
     #[test]
-    fn malformed_queries_are_errors_with_columns() {
-        let e = err("drone \"incursion");
-        assert_eq!(e.column, Some(7));
-        assert!(e.message.contains("quote is never closed"));
-        let e = err("(drone OR poland");
-        assert_eq!(e.column, Some(1));
-        assert!(e.message.contains("never closed"));
-        let e = err("drone)");
-        assert_eq!(e.column, Some(6));
-        assert!(e.message.contains("no matching"));
-        assert!(err("title:").message.contains("needs a word"));
-        assert!(err("   ").message.contains("empty"));
-        assert!(err("").message.contains("empty"));
-        assert!(err("( )").message.contains("no words"));
+    fn broken_syntax_is_read_as_plain_words_with_a_warning() {
+        for (input, says, words) in [
+            ("drone \"incursion", "quote is never closed (column 7)", 2),
+            ("(drone OR poland", "`(` is never closed (column 1)", 2),
+            ("drone)", "`)` has no matching `(` (column 6)", 1),
+            ("smile :)", "`)` has no matching `(`", 2),
+            ("Yukos deal worth $9.4bn (£5bn", "`(` is never closed", 5),
+            ("title:", "`title:` needs a word", 1),
+        ] {
+            let q = parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(q.warnings.len(), 1, "{input}: {:?}", q.warnings);
+            assert!(q.warnings[0].contains(says), "{input}: {}", q.warnings[0]);
+            assert!(q.warnings[0].contains("read as plain words"), "{input}");
+            assert_eq!(q.clauses.len(), words, "{input}: {q:?}");
+            assert!(
+                q.clauses.iter().all(|c| c.occur == Occur::Should),
+                "{input}"
+            );
+        }
+        // What still parses keeps its meaning: only the broken piece is ignored.
+        let q = parse("+drone \"unclosed").unwrap();
+        assert_eq!(q.clauses[0].occur, Occur::Must);
     }
 
     #[test]
-    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    fn empty_queries_and_malformed_ranges_are_errors() {
+        assert!(err("   ").message.contains("empty"));
+        assert!(err("").message.contains("empty"));
+        assert!(err("( )").message.contains("no words"));
+        assert!(err("date:[2025 TO").message.contains("never closed"));
+        assert!(err("date:>=").message.contains("needs a value"));
+    }
+
+    #[test]
+    fn overlong_queries_are_errors() {
+        let long = "word ".repeat(MAX_QUERY_BYTES / 5 + 1);
+        assert!(err(&long).message.contains("limit is 64 KiB"));
+        assert!(parse(&"word ".repeat(1000)).is_ok());
+    }
+
+    #[test]
+    fn messages_quote_at_most_eighty_characters() {
+        assert_eq!(quoted("short"), "short");
+        let long = "é".repeat(200);
+        let q = quoted(&long);
+        assert_eq!(q.chars().count(), QUOTED_CHARS + 1);
+        assert!(q.ends_with('…'));
+    }
+
+    #[test]
+    fn fuzzy_words() {
+        let q = parse("mourinho~ schwarzeneger~2 x~3 ~").unwrap();
+        assert_eq!(
+            q.clauses[0].node,
+            Node::Fuzzy {
+                field: None,
+                text: "mourinho".into(),
+                distance: None
+            }
+        );
+        assert!(matches!(
+            q.clauses[1].node,
+            Node::Fuzzy {
+                distance: Some(2),
+                ..
+            }
+        ));
+        assert!(matches!(q.clauses[2].node, Node::Word { .. }), "{q:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_read_as_words_not_a_stack_overflow() {
         let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert!(err(&deep).message.contains("nested"));
+        let q = parse(&deep).unwrap();
+        assert_eq!(q.clauses.len(), 1);
+        assert!(q.warnings.iter().any(|w| w.contains("could not be read")));
     }
 
     #[test]

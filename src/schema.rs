@@ -20,7 +20,7 @@ use crate::analyzer;
 /// Version of the on-disk layout (schema, analyzer, manifest). Bump it whenever an index
 /// written by the previous version would give wrong answers; users are then asked to run
 /// `seedsearch index --rebuild`.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Field names, as users type them in queries (`title:`, `section:`, `doc:`) and as they
 /// are stored.
@@ -43,6 +43,10 @@ pub mod names {
     pub const AUTHOR: &str = "author";
     pub const SOURCE: &str = "source";
     pub const DATE: &str = "date";
+    pub const LEAD: &str = "lead";
+    pub const TITLE_LEN: &str = "title_len";
+    pub const SECTION_LEN: &str = "section_len";
+    pub const TEXT_LEN: &str = "text_len";
 }
 
 /// Handles to every field, resolved once.
@@ -78,6 +82,16 @@ pub struct Fields {
     pub author: Field,
     pub source: Field,
     pub date: Field,
+    /// 1 on an article's lead passage (its first content passage), which stands for the
+    /// article when only its headline matches a query (indexed).
+    pub lead: Field,
+    /// Exact token counts of title, section and text (fast): BM25's average field lengths
+    /// are computed from them over live passages only, so scores after updates equal a
+    /// fresh build's (tantivy's own totals count deleted passages, and estimate after
+    /// merges).
+    pub title_len: Field,
+    pub section_len: Field,
+    pub text_len: Field,
 }
 
 /// Separates doc_id and path in the `sources` column.
@@ -141,6 +155,10 @@ pub fn build() -> (Schema, Fields) {
     builder.add_text_field(names::AUTHOR, text(false, false));
     builder.add_text_field(names::SOURCE, text(false, false));
     builder.add_date_field(names::DATE, DateOptions::default().set_indexed().set_fast());
+    builder.add_u64_field(names::LEAD, NumericOptions::default().set_indexed());
+    for name in [names::TITLE_LEN, names::SECTION_LEN, names::TEXT_LEN] {
+        builder.add_u64_field(name, NumericOptions::default().set_fast());
+    }
     let schema = builder.build();
     // Every field was just added under these names: resolving them cannot fail.
     let fields = fields_of(&schema).unwrap_or_else(|e| unreachable!("schema: {e}"));
@@ -182,6 +200,10 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         author: f(names::AUTHOR)?,
         source: f(names::SOURCE)?,
         date: f(names::DATE)?,
+        lead: f(names::LEAD)?,
+        title_len: f(names::TITLE_LEN)?,
+        section_len: f(names::SECTION_LEN)?,
+        text_len: f(names::TEXT_LEN)?,
     })
 }
 
@@ -197,6 +219,8 @@ pub struct ArticleFields<'a> {
     /// Front-matter metadata; `author` and `source` are also indexed as filters.
     pub metadata: &'a BTreeMap<String, String>,
     pub date: Option<DateTime>,
+    /// Tokens in the title (see [`Fields::title_len`]).
+    pub title_tokens: u64,
 }
 
 /// What one passage document adds to its article's fields.
@@ -211,6 +235,11 @@ pub struct PassageFields<'a> {
     pub boilerplate: bool,
     /// [`crate::article::passage_hash`] of the text.
     pub phash: u64,
+    /// The article's first content passage.
+    pub lead: bool,
+    /// Tokens in the section heading and the text (see [`Fields::text_len`]).
+    pub section_tokens: u64,
+    pub text_tokens: u64,
 }
 
 impl Fields {
@@ -252,6 +281,7 @@ impl Fields {
         if let Some(date) = article.date {
             doc.add_date(self.date, date);
         }
+        doc.add_u64(self.title_len, article.title_tokens);
         doc
     }
 
@@ -271,6 +301,11 @@ impl Fields {
         doc.add_u64(self.line_end, u64::from(passage.line_end));
         doc.add_u64(self.boilerplate, u64::from(passage.boilerplate));
         doc.add_u64(self.phash, passage.phash);
+        if passage.lead {
+            doc.add_u64(self.lead, 1);
+        }
+        doc.add_u64(self.section_len, passage.section_tokens);
+        doc.add_u64(self.text_len, passage.text_tokens);
         doc
     }
 }

@@ -30,12 +30,15 @@ const SENTENCE_LOOKBACK_CHARS: usize = 120;
 /// The words of a query, ready to be found in passages.
 #[derive(Debug, Clone, Default)]
 pub struct Highlighter {
-    /// Stemmed terms.
+    /// Stemmed terms marked wherever they stand.
     terms: HashSet<String>,
-    /// The first two characters of each term (what a word stemming to it starts with).
-    heads: HashSet<String>,
     /// Unstemmed prefixes (lower-cased, folded).
     prefixes: Vec<String>,
+    /// Phrases (stemmed terms in order), marked as one span where they stand together.
+    phrases: Vec<Vec<String>>,
+    /// The first two characters of each term and phrase word (what a word stemming to it
+    /// starts with).
+    heads: HashSet<String>,
 }
 
 /// A snippet and where the matches are in it.
@@ -52,23 +55,37 @@ struct Match {
 }
 
 impl Highlighter {
-    /// A highlighter for these stemmed terms and unstemmed prefixes.
-    pub fn new(terms: HashSet<String>, prefixes: Vec<String>) -> Self {
-        let heads = terms.iter().map(|t| t.chars().take(2).collect()).collect();
+    /// A highlighter for these stemmed terms, unstemmed prefixes and stemmed phrases.
+    pub fn new(terms: HashSet<String>, prefixes: Vec<String>, phrases: Vec<Vec<String>>) -> Self {
+        let heads = terms
+            .iter()
+            .chain(phrases.iter().flatten())
+            .map(|t| t.chars().take(2).collect())
+            .collect();
         Highlighter {
             terms,
-            heads,
             prefixes,
+            phrases: phrases.into_iter().filter(|p| !p.is_empty()).collect(),
+            heads,
         }
     }
 
     /// A highlighter for every word of `text` (for tests and examples).
     pub fn from_query_text(text: &str) -> Self {
-        Highlighter::new(analyzer::terms(text).into_iter().collect(), Vec::new())
+        Highlighter::new(
+            analyzer::terms(text).into_iter().collect(),
+            Vec::new(),
+            Vec::new(),
+        )
     }
 
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.prefixes.is_empty()
+        self.terms.is_empty() && self.prefixes.is_empty() && self.phrases.is_empty()
+    }
+
+    /// Byte ranges of what matches in `text`, in order, never overlapping.
+    pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        self.find(text).into_iter().map(|m| m.range).collect()
     }
 
     fn find(&self, text: &str) -> Vec<Match> {
@@ -82,31 +99,50 @@ impl Highlighter {
         let mut stemmer = analyzer::stemmed();
         let mut plain: TextAnalyzer = analyzer::unstemmed();
         let mut stream = plain.token_stream(text);
+        // Every word with its stem (when it could be a query word) and unstemmed form.
+        let mut words: Vec<(Range<usize>, Option<String>, String)> = Vec::new();
         while let Some(token) = stream.next() {
-            let range = token.offset_from..token.offset_to;
-            if self.starts_like_a_term(&token.text) {
+            let stem = if self.starts_like_a_term(&token.text) {
                 let mut stems = stemmer.token_stream(&token.text);
-                if let Some(stem) = stems.next() {
-                    if self.terms.contains(&stem.text) {
-                        out.push(Match {
-                            range,
-                            term: stem.text.clone(),
-                        });
-                        continue;
-                    }
+                stems.next().map(|t| t.text.clone())
+            } else {
+                None
+            };
+            words.push((token.offset_from..token.offset_to, stem, token.text.clone()));
+        }
+        // Phrases first: a phrase standing together is one span.
+        let mut covered = vec![false; words.len()];
+        for phrase in &self.phrases {
+            let n = phrase.len();
+            let mut i = 0;
+            while i + n <= words.len() {
+                let together = words[i..i + n]
+                    .iter()
+                    .zip(phrase)
+                    .all(|(w, term)| w.1.as_ref() == Some(term));
+                if together && !covered[i..i + n].iter().any(|&c| c) {
+                    out.push(Match {
+                        range: words[i].0.start..words[i + n - 1].0.end,
+                        term: phrase.join(" "),
+                    });
+                    covered[i..i + n].iter_mut().for_each(|c| *c = true);
+                    i += n;
+                } else {
+                    i += 1;
                 }
             }
-            if self
-                .prefixes
-                .iter()
-                .any(|p| token.text.starts_with(p.as_str()))
-            {
-                out.push(Match {
-                    range,
-                    term: token.text.clone(),
-                });
+        }
+        for (i, (range, stem, plain)) in words.into_iter().enumerate() {
+            if covered[i] {
+                continue;
+            }
+            if let Some(stem) = stem.filter(|s| self.terms.contains(s)) {
+                out.push(Match { range, term: stem });
+            } else if self.prefixes.iter().any(|p| plain.starts_with(p.as_str())) {
+                out.push(Match { range, term: plain });
             }
         }
+        out.sort_by_key(|m| m.range.start);
         out
     }
 
@@ -355,8 +391,28 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_standing_together_is_one_span() {
+        let phrase = vec!["articl".to_string(), "4".to_string()];
+        let h = Highlighter::new(HashSet::new(), Vec::new(), vec![phrase]);
+        let s = h.snippet("Article 4 talks, not article 5 or 4 articles.", 300);
+        assert_eq!(
+            marked(&s),
+            "[Article 4] talks, not article 5 or 4 articles."
+        );
+    }
+
+    #[test]
+    fn words_of_a_phrase_elsewhere_are_marked_only_as_words() {
+        let phrase = vec!["drone".to_string(), "incurs".to_string()];
+        let terms = ["drone".to_string()].into_iter().collect();
+        let h = Highlighter::new(terms, Vec::new(), vec![phrase]);
+        let s = h.snippet("A drone incursion, then drones.", 300);
+        assert_eq!(marked(&s), "A [drone incursion], then [drones].");
+    }
+
+    #[test]
     fn prefixes_match_unstemmed_words() {
-        let h = Highlighter::new(HashSet::new(), vec!["nation".into()]);
+        let h = Highlighter::new(HashSet::new(), vec!["nation".into()], Vec::new());
         let s = h.snippet("National and international nations", 300);
         assert_eq!(marked(&s), "[National] and international [nations]");
     }

@@ -39,8 +39,8 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<Exit> {
         force: args.force,
     };
     let report = collection::add(ctx.paths(), request, &ctx.reporter(), ctx.cancel)?;
-    if args.format.is_json() {
-        ctx.ui.emit(args.format.into(), &report)?;
+    if args.output.format().is_json() {
+        ctx.ui.emit(args.output.format(), &report)?;
     }
     Ok(Exit::Success)
 }

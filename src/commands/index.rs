@@ -19,8 +19,8 @@ pub fn run(ctx: &Ctx, args: &IndexArgs) -> Result<Exit> {
         boilerplate_repeats: args.boilerplate_repeats,
     };
     let report = collection::sync(ctx.paths(), options, &ctx.reporter(), ctx.cancel)?;
-    if args.format.is_json() {
-        ctx.ui.emit(args.format.into(), &report)?;
+    if args.output.format().is_json() {
+        ctx.ui.emit(args.output.format(), &report)?;
     }
     Ok(Exit::Success)
 }

@@ -14,6 +14,6 @@ use crate::exit::Exit;
 pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
     let collection = Collection::open(ctx.paths(), Freshness::Sync, &ctx.reporter(), ctx.cancel)?;
     let articles = collection.list(args.prefix.as_deref())?;
-    ctx.ui.emit(args.format, &articles)?;
+    ctx.ui.emit(args.output.format(), &articles)?;
     Ok(Exit::found(!articles.is_empty()))
 }

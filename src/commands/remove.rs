@@ -13,8 +13,8 @@ use crate::exit::Exit;
 /// As [`collection::remove`].
 pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<Exit> {
     let report = collection::remove(ctx.paths(), &args.doc_ids, &ctx.reporter(), ctx.cancel)?;
-    if args.format.is_json() {
-        ctx.ui.emit(args.format.into(), &report)?;
+    if args.output.format().is_json() {
+        ctx.ui.emit(args.output.format(), &report)?;
     }
     Ok(Exit::Success)
 }

@@ -30,7 +30,7 @@ const IN_FLIGHT: usize = 256;
 /// # Errors
 /// A malformed query, an unreadable batch file, or an index that cannot be opened.
 pub fn run(ctx: &Ctx, args: &SearchArgs) -> Result<Exit> {
-    if args.batch.is_some() && args.format == Some(Format::Text) {
+    if args.batch.is_some() && args.output.format == Some(Format::Text) {
         return Err(anyhow!(
             "--batch prints one JSON object per query and line; --format text does not go with it"
         ));
@@ -58,11 +58,7 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> Result<Exit> {
     match &args.batch {
         Some(path) => batch(ctx, Arc::new(collection.engine().clone()), template, path),
         None => {
-            let format = if args.json {
-                Format::Json
-            } else {
-                args.format.unwrap_or(Format::Text)
-            };
+            let format = args.output.format();
             let request = Request {
                 query: args.query.join(" "),
                 ..template
@@ -81,7 +77,10 @@ fn single(ctx: &Ctx, engine: &Engine, request: &Request, format: Format) -> Resu
     let results = match engine.search(request) {
         Ok(results) => results,
         Err(SearchError::Query(err)) => {
-            return Err(anyhow!("bad query `{}`: {err}", request.query));
+            return Err(anyhow!(
+                "bad query `{}`: {err}",
+                crate::query::quoted(&request.query)
+            ));
         }
         Err(SearchError::Index(err)) => return Err(err),
     };
@@ -89,12 +88,17 @@ fn single(ctx: &Ctx, engine: &Engine, request: &Request, format: Format) -> Resu
         ctx.ui.warn(warning);
     }
     ctx.ui.emit(format, &results)?;
+    if format == Format::Text {
+        for note in crate::output::text::explanations(&results) {
+            ctx.ui.note(&note);
+        }
+    }
     if format == Format::Text && ctx.ui.stdout_is_terminal() {
         let shown = results.hits.len();
         let last = request.offset + shown;
         if results.total_hits > last && shown > 0 {
             ctx.ui.note(&format!(
-                "showing {}-{last} of {} matching passages (--offset {last} for more)",
+                "showing {}-{last} of {} results (--offset {last} for more)",
                 request.offset + 1,
                 results.total_hits
             ));
@@ -128,6 +132,7 @@ fn answer(engine: &Engine, template: &Request, query: String) -> Answer {
             };
             (
                 serde_json::to_string(&FailedJson {
+                    version: crate::output::json::VERSION,
                     query: &request.query,
                     error: &error,
                 }),

@@ -15,6 +15,6 @@ use crate::exit::Exit;
 pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
     let collection = Collection::open(ctx.paths(), Freshness::Sync, &ctx.reporter(), ctx.cancel)?;
     let view = collection.article(&args.target, args.context)?;
-    ctx.ui.emit(args.format, &view)?;
+    ctx.ui.emit(args.output.format(), &view)?;
     Ok(Exit::Success)
 }

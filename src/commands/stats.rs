@@ -15,6 +15,6 @@ pub fn run(ctx: &Ctx, args: &StatsArgs) -> Result<Exit> {
     // Figures about the index as it is: no update first.
     let collection = Collection::open(ctx.paths(), Freshness::AsIs, &ctx.reporter(), ctx.cancel)?;
     let stats = collection.stats()?;
-    ctx.ui.emit(args.format.into(), &stats)?;
+    ctx.ui.emit(args.output.format(), &stats)?;
     Ok(Exit::Success)
 }

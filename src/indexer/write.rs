@@ -11,6 +11,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::plan::{stem, Job, Plan};
 use super::Progress;
+use crate::analyzer;
 use crate::article::{self, parse_date, passage_hash, PassageKind};
 use crate::corpus::{self, ContentHash, Load, Problem};
 use crate::interrupt::Cancel;
@@ -177,8 +178,13 @@ pub(super) fn write_article(
         title: &title,
         metadata: &article.metadata,
         date,
+        title_tokens: analyzer::count_terms(&title),
     });
-    for (passage, &phash) in article.passages.iter().zip(&hashes) {
+    let lead = article
+        .passages
+        .iter()
+        .position(|p| p.kind == PassageKind::Content);
+    for (i, (passage, &phash)) in article.passages.iter().zip(&hashes).enumerate() {
         let doc = fields.passage_document(
             &base,
             &PassageFields {
@@ -189,6 +195,9 @@ pub(super) fn write_article(
                 line_end: passage.line_end,
                 boilerplate: passage.kind == PassageKind::Boilerplate,
                 phash,
+                lead: lead == Some(i),
+                section_tokens: passage.section.as_deref().map_or(0, analyzer::count_terms),
+                text_tokens: analyzer::count_terms(&passage.text),
             },
         );
         writer

@@ -5,26 +5,42 @@
 //! without changing what scripts read. The integration tests parse the output into
 //! structs that reject unknown keys, so the schema changes only on purpose.
 //!
+//! Every document starts with `"version": 1` ([`VERSION`]): the schema's version, raised
+//! only when a change would break a script that reads the documents (a key removed or
+//! changing meaning); new keys may appear within a version.
+//!
 //! `search --format json` prints one object per query:
 //!
 //! ```text
-//! {"query": "drone", "total_hits": 12, "hits": [HIT, ...]}
+//! {"version": 1, "query": "drone", "total_hits": 12, "matched_passages": 14,
+//!  "hits": [HIT, ...], "warnings": [], "unmatched": [], "suggestions": [],
+//!  "hidden_boilerplate": 0}
 //! ```
 //!
-//! `--format jsonl` prints one HIT object per line. A HIT has these keys, always, in this
-//! order: `rank` (1-based, counting from the first result even with --offset), `score`
-//! (BM25, higher is better), `doc_id`, `path`, `title`, `section` (string or null),
-//! `passage` (1-based ordinal in the article), `line_start`, `line_end` (1-based,
-//! inclusive), `boilerplate` (bool), `text` (the whole passage), `snippet` (one line),
-//! `highlights` (`[start, end)` pairs of character offsets into `snippet`), `metadata`
-//! (front-matter keys to strings; `{}` when none) and `also_in` (other places with the
-//! same passage: `[{"doc_id", "path", "passage", "line_start", "line_end"}]`).
+//! `total_hits` counts the results paging can reach (passages once duplicates are folded
+//! and `--per-doc` applied), `matched_passages` the passages that matched. `warnings` are
+//! notes about the query (syntax read as plain words, a filter on a field no article
+//! has); `unmatched` lists the query's words that match nothing in the index, and, when
+//! the results are empty or thin, `suggestions` (`[{"word", "did_you_mean": [...]}]`) the
+//! words of the index they may have meant and `hidden_boilerplate` the matches left out
+//! as boilerplate.
 //!
-//! `search --batch` prints one such object per input line, or `{"query", "error"}` for a
-//! query that could not run. The other commands print one object each: `index` its
-//! [`Report`], `add` `{added, already_there, index}`, `remove` `{removed, index}`, `list`
-//! `{articles}` (JSON Lines: one article per line), `show` the article with its passages
-//! (JSON Lines: one passage per line), `stats` the index figures.
+//! `--format jsonl` prints one HIT object per line (each with `version`). A HIT has these
+//! keys, always, in this order: `rank` (1-based, counting from the first result even with
+//! --offset), `score` (BM25, higher is better), `doc_id`, `path`, `title`, `section`
+//! (string or null), `passage` (1-based ordinal in the article), `line_start`, `line_end`
+//! (1-based, inclusive), `boilerplate` (bool), `headline_only` (the article's headline
+//! matched and none of its passages did; this is its lead passage), `text` (the whole
+//! passage), `snippet` (one line), `highlights`, `title_highlights`, `section_highlights`
+//! (`[start, end)` pairs of character offsets into `snippet`, `title` and `section`),
+//! `metadata` (front-matter keys to strings; `{}` when none) and `also_in` (other places
+//! with the same passage: `[{"doc_id", "path", "passage", "line_start", "line_end"}]`).
+//!
+//! `search --batch` prints one such object per input line, or `{"version", "query",
+//! "error"}` for a query that could not run. The other commands print one object each:
+//! `index` its [`Report`], `add` `{added, already_there, index}`, `remove` `{removed,
+//! index}`, `list` `{articles}` (JSON Lines: one article per line), `show` the article
+//! with its passages (JSON Lines: one passage per line), `stats` the index figures.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -39,6 +55,9 @@ use crate::corpus::Problem;
 use crate::indexer::Report;
 use crate::search::{Hit, Results, Source};
 
+/// The version of the JSON schema every document carries.
+pub const VERSION: u32 = 1;
+
 /// Writes any wire value as one line of JSON.
 ///
 /// # Errors
@@ -51,24 +70,52 @@ pub fn line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
 /// The answer to one query.
 #[derive(Serialize)]
 pub struct ResultsJson<'a> {
+    pub version: u32,
     pub query: &'a str,
     pub total_hits: usize,
+    pub matched_passages: usize,
     pub hits: Vec<HitJson<'a>>,
+    pub warnings: &'a [String],
+    pub unmatched: &'a [String],
+    pub suggestions: Vec<SuggestionJson<'a>>,
+    pub hidden_boilerplate: usize,
 }
 
 impl<'a> From<&'a Results> for ResultsJson<'a> {
     fn from(r: &'a Results) -> Self {
         ResultsJson {
+            version: VERSION,
             query: &r.query,
             total_hits: r.total_hits,
+            matched_passages: r.matched_passages,
             hits: r.hits.iter().map(HitJson::from).collect(),
+            warnings: &r.warnings,
+            unmatched: &r.unmatched,
+            suggestions: r
+                .suggestions
+                .iter()
+                .map(|s| SuggestionJson {
+                    word: &s.word,
+                    did_you_mean: &s.did_you_mean,
+                })
+                .collect(),
+            hidden_boilerplate: r.hidden_boilerplate,
         }
     }
 }
 
-/// One matching passage.
+/// Words of the index a query word that matches nothing may have meant.
+#[derive(Serialize)]
+pub struct SuggestionJson<'a> {
+    pub word: &'a str,
+    pub did_you_mean: &'a [String],
+}
+
+/// One matching passage (with `version` when it is a document of its own, in JSON Lines).
 #[derive(Serialize)]
 pub struct HitJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
     pub rank: usize,
     pub score: f32,
     pub doc_id: &'a str,
@@ -79,16 +126,30 @@ pub struct HitJson<'a> {
     pub line_start: u32,
     pub line_end: u32,
     pub boilerplate: bool,
+    pub headline_only: bool,
     pub text: &'a str,
     pub snippet: &'a str,
     pub highlights: &'a [[usize; 2]],
+    pub title_highlights: &'a [[usize; 2]],
+    pub section_highlights: &'a [[usize; 2]],
     pub metadata: &'a BTreeMap<String, String>,
     pub also_in: Vec<SourceJson<'a>>,
+}
+
+impl<'a> HitJson<'a> {
+    /// The hit as a JSON Lines document.
+    pub fn line(hit: &'a Hit) -> Self {
+        HitJson {
+            version: Some(VERSION),
+            ..HitJson::from(hit)
+        }
+    }
 }
 
 impl<'a> From<&'a Hit> for HitJson<'a> {
     fn from(h: &'a Hit) -> Self {
         HitJson {
+            version: None,
             rank: h.rank,
             score: h.score,
             doc_id: &h.doc_id,
@@ -99,9 +160,12 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
             line_start: h.line_start,
             line_end: h.line_end,
             boilerplate: h.boilerplate,
+            headline_only: h.headline_only,
             text: &h.text,
             snippet: &h.snippet,
             highlights: &h.highlights,
+            title_highlights: &h.title_highlights,
+            section_highlights: &h.section_highlights,
             metadata: &h.metadata,
             also_in: h.also_in.iter().map(SourceJson::from).collect(),
         }
@@ -133,13 +197,17 @@ impl<'a> From<&'a Source> for SourceJson<'a> {
 /// A batch line whose query could not run.
 #[derive(Serialize)]
 pub struct FailedJson<'a> {
+    pub version: u32,
     pub query: &'a str,
     pub error: &'a str,
 }
 
-/// What a sync did (`index`, and inside the `add` and `remove` reports).
+/// What a sync did (`index`, and inside the `add` and `remove` reports, without
+/// `version`).
 #[derive(Serialize)]
 pub struct ReportJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
     pub added: usize,
     pub updated: usize,
     pub removed: usize,
@@ -158,6 +226,7 @@ pub struct ReportJson<'a> {
 impl<'a> From<&'a Report> for ReportJson<'a> {
     fn from(r: &'a Report) -> Self {
         ReportJson {
+            version: None,
             added: r.added,
             updated: r.updated,
             removed: r.removed,
@@ -194,6 +263,7 @@ impl<'a> From<&'a Problem> for ProblemJson<'a> {
 /// `add --format json`.
 #[derive(Serialize)]
 pub struct AddJson<'a> {
+    pub version: u32,
     pub added: Vec<AddedJson<'a>>,
     pub already_there: Vec<AlreadyThereJson<'a>>,
     pub index: Option<ReportJson<'a>>,
@@ -215,6 +285,7 @@ pub struct AlreadyThereJson<'a> {
 impl<'a> From<&'a AddReport> for AddJson<'a> {
     fn from(r: &'a AddReport) -> Self {
         AddJson {
+            version: VERSION,
             added: r
                 .added
                 .iter()
@@ -240,6 +311,7 @@ impl<'a> From<&'a AddReport> for AddJson<'a> {
 /// `remove --format json`.
 #[derive(Serialize)]
 pub struct RemoveJson<'a> {
+    pub version: u32,
     pub removed: Vec<RemovedJson<'a>>,
     pub index: ReportJson<'a>,
 }
@@ -253,6 +325,7 @@ pub struct RemovedJson<'a> {
 impl<'a> From<&'a RemoveReport> for RemoveJson<'a> {
     fn from(r: &'a RemoveReport) -> Self {
         RemoveJson {
+            version: VERSION,
             removed: r
                 .removed
                 .iter()
@@ -269,12 +342,15 @@ impl<'a> From<&'a RemoveReport> for RemoveJson<'a> {
 /// `list --format json`.
 #[derive(Serialize)]
 pub struct ListJson<'a> {
+    pub version: u32,
     pub articles: Vec<EntryJson<'a>>,
 }
 
-/// One indexed file.
+/// One indexed file (with `version` when it is a document of its own, in JSON Lines).
 #[derive(Serialize)]
 pub struct EntryJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
     pub doc_id: &'a str,
     pub path: &'a str,
     pub title: &'a str,
@@ -286,6 +362,7 @@ pub struct EntryJson<'a> {
 impl<'a> From<&'a Entry> for EntryJson<'a> {
     fn from(e: &'a Entry) -> Self {
         EntryJson {
+            version: None,
             doc_id: &e.doc_id,
             path: &e.path,
             title: &e.title,
@@ -299,6 +376,7 @@ impl<'a> From<&'a Entry> for EntryJson<'a> {
 /// `show --format json`.
 #[derive(Serialize)]
 pub struct ArticleJson<'a> {
+    pub version: u32,
     pub doc_id: &'a str,
     pub path: &'a str,
     pub title: &'a str,
@@ -323,9 +401,12 @@ impl<'a> From<&'a FileRef> for FileRefJson<'a> {
     }
 }
 
-/// One passage of `show`: `boilerplate` is null, `"marked"` or `"repeated"`.
+/// One passage of `show`: `boilerplate` is null, `"marked"` or `"repeated"` (with
+/// `version` when it is a document of its own, in JSON Lines).
 #[derive(Serialize)]
 pub struct PassageJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
     pub passage: u32,
     pub section: Option<&'a str>,
     pub line_start: u32,
@@ -337,6 +418,7 @@ pub struct PassageJson<'a> {
 impl<'a> From<&'a PassageView> for PassageJson<'a> {
     fn from(p: &'a PassageView) -> Self {
         PassageJson {
+            version: None,
             passage: p.passage,
             section: p.section.as_deref(),
             line_start: p.line_start,
@@ -353,6 +435,7 @@ impl<'a> From<&'a PassageView> for PassageJson<'a> {
 impl<'a> From<&'a ArticleView> for ArticleJson<'a> {
     fn from(v: &'a ArticleView) -> Self {
         ArticleJson {
+            version: VERSION,
             doc_id: &v.doc_id,
             path: &v.path,
             title: &v.title,
@@ -367,6 +450,7 @@ impl<'a> From<&'a ArticleView> for ArticleJson<'a> {
 /// `stats --format json`.
 #[derive(Serialize)]
 pub struct StatsJson<'a> {
+    pub version: u32,
     pub seeds: &'a Path,
     pub index: &'a Path,
     pub files: u64,
@@ -383,6 +467,7 @@ pub struct StatsJson<'a> {
 impl<'a> From<&'a Stats> for StatsJson<'a> {
     fn from(s: &'a Stats) -> Self {
         StatsJson {
+            version: VERSION,
             seeds: &s.seeds,
             index: &s.index,
             files: s.files,

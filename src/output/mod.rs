@@ -181,7 +181,7 @@ impl View for Results {
 
     fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
         for hit in &self.hits {
-            json::line(out, &json::HitJson::from(hit))?;
+            json::line(out, &json::HitJson::line(hit))?;
         }
         Ok(())
     }
@@ -196,6 +196,7 @@ impl View for Vec<Entry> {
         json::line(
             out,
             &json::ListJson {
+                version: json::VERSION,
                 articles: self.iter().map(json::EntryJson::from).collect(),
             },
         )
@@ -203,7 +204,11 @@ impl View for Vec<Entry> {
 
     fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
         for entry in self {
-            json::line(out, &json::EntryJson::from(entry))?;
+            let line = json::EntryJson {
+                version: Some(json::VERSION),
+                ..json::EntryJson::from(entry)
+            };
+            json::line(out, &line)?;
         }
         Ok(())
     }
@@ -220,7 +225,11 @@ impl View for ArticleView {
 
     fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
         for passage in &self.passages {
-            json::line(out, &json::PassageJson::from(passage))?;
+            let line = json::PassageJson {
+                version: Some(json::VERSION),
+                ..json::PassageJson::from(passage)
+            };
+            json::line(out, &line)?;
         }
         Ok(())
     }
@@ -244,7 +253,11 @@ impl View for Report {
     }
 
     fn json(&self, out: &mut dyn Write) -> io::Result<()> {
-        json::line(out, &json::ReportJson::from(self))
+        let report = json::ReportJson {
+            version: Some(json::VERSION),
+            ..json::ReportJson::from(self)
+        };
+        json::line(out, &report)
     }
 }
 

@@ -82,12 +82,15 @@ fn hit_block(out: &mut dyn Write, hit: &Hit, p: &Palette) -> io::Result<()> {
     if hit.boilerplate {
         details.push("boilerplate".into());
     }
+    if hit.headline_only {
+        details.push("headline match".into());
+    }
     writeln!(out, "  {dim}{}{dim:#}", details.join(" · "))?;
     write!(out, "  ")?;
     highlighted(out, &hit.title, &hit.title_highlights, p.title, p)?;
     if let Some(section) = &hit.section {
-        let s = p.section;
-        write!(out, " {dim}›{dim:#} {s}{section}{s:#}")?;
+        write!(out, " {dim}›{dim:#} ")?;
+        highlighted(out, section, &hit.section_highlights, p.section, p)?;
     }
     writeln!(out)?;
     write!(out, "  ")?;
@@ -142,6 +145,37 @@ fn highlighted(
         write!(out, "{m:#}")?;
     }
     write!(out, "{base:#}")
+}
+
+/// What a person should know about thin results, one sentence each for stderr: words
+/// that match nothing (with what the index has instead), and matches hidden as
+/// boilerplate.
+pub fn explanations(results: &Results) -> Vec<String> {
+    let mut notes = Vec::new();
+    for word in &results.unmatched {
+        let suggestion = results
+            .suggestions
+            .iter()
+            .find(|s| s.word == *word)
+            .map(|s| {
+                let words: Vec<String> = s.did_you_mean.iter().map(|w| format!("`{w}`")).collect();
+                format!("; did you mean {}?", words.join(" or "))
+            })
+            .unwrap_or_default();
+        notes.push(format!(
+            "`{}` matches nothing in the index{suggestion}",
+            crate::query::quoted(word)
+        ));
+    }
+    if results.hidden_boilerplate > 0 {
+        let n = results.hidden_boilerplate;
+        notes.push(format!(
+            "{n} more {} boilerplate (newsletter prompts, bios, credits, repeated paragraphs); --include-boilerplate shows {}",
+            if n == 1 { "match is" } else { "matches are" },
+            if n == 1 { "it" } else { "them" }
+        ));
+    }
+    notes
 }
 
 /// A byte count for people: `512 B`, `48.2 kB`, `104.9 MB`, `1.2 GB`.

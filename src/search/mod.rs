@@ -7,10 +7,13 @@
 //! their snippets. Boilerplate is left out unless asked for: passages the splitter marked,
 //! and paragraphs repeated across unrelated articles (see [`crate::indexer`]).
 
+mod collect;
 pub mod compile;
+mod explain;
 pub mod rank;
+pub mod stats;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -21,12 +24,14 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, IndexReader, Searcher, SegmentReader, Term};
 
 use crate::paths::shown_from_cwd;
-use crate::query::{self, QueryError};
+use crate::query::{self, FieldName, QueryError};
 use crate::schema::{self, names, Fields, StoredPassage};
 use crate::snippet::{Highlighter, Snippet};
 use crate::store::{Payload, Repeated};
-use compile::Compiler;
+use collect::{Counted, Every, Tally};
+use compile::{Compiler, Places};
 use rank::{Arrangement, Candidate, Group};
+use stats::LiveStats;
 
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 280;
@@ -121,19 +126,44 @@ pub struct Hit {
     /// Other files with this passage: copies of the article, and other articles with the
     /// same paragraph.
     pub also_in: Vec<Source>,
-    /// Highlights in the title (for the text printer; not part of the JSON schema yet).
+    /// `[start, end)` character offsets of the matched words in `title`.
     pub title_highlights: Vec<[usize; 2]>,
+    /// The same in `section`.
+    pub section_highlights: Vec<[usize; 2]>,
+    /// The passage stands for an article whose headline matches while none of its
+    /// passages does (it is the article's lead passage).
+    pub headline_only: bool,
 }
 
 /// The answer to one query.
 #[derive(Debug, Clone)]
 pub struct Results {
     pub query: String,
-    /// Matching passages, before folding duplicates and `--per-doc`.
+    /// Results paging can reach: matching passages once duplicates are folded and
+    /// `--per-doc` applied (see [`collect::count`] for the one estimate).
     pub total_hits: usize,
+    /// Passages that matched (headline-only articles count once, by their lead passage).
+    pub matched_passages: usize,
     pub hits: Vec<Hit>,
-    /// Notes about the query (unknown field names and the like), for stderr.
+    /// Notes about the query (syntax read as plain words, a filter on a field no article
+    /// has), for stderr and the JSON.
     pub warnings: Vec<String>,
+    /// Query words that match nothing in the index, as typed.
+    pub unmatched: Vec<String>,
+    /// Words of the index close to those, when the results are empty or thin.
+    pub suggestions: Vec<Suggestion>,
+    /// Matching passages left out as boilerplate (counted when the results are thin;
+    /// `--include-boilerplate` shows them).
+    pub hidden_boilerplate: usize,
+}
+
+/// Words of the index a misspelled query word may have meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The query word, as typed.
+    pub word: String,
+    /// Words as they appear in the articles, the most frequent first.
+    pub did_you_mean: Vec<String>,
 }
 
 /// A failure to search: the query is at fault (the user must fix it) or the index is.
@@ -173,6 +203,8 @@ pub struct Engine {
     reader: IndexReader,
     /// The seeds folder as paths should be shown from the current directory.
     seeds_shown: PathBuf,
+    /// The seeds folder, absolute (for `doc:` values that are absolute paths).
+    seeds_root: PathBuf,
     /// Paragraphs repeated across unrelated articles (boilerplate).
     repeated: Repeated,
 }
@@ -185,6 +217,7 @@ impl Engine {
             fields,
             reader,
             seeds_shown: shown_from_cwd(&payload.seeds),
+            seeds_root: payload.seeds.clone(),
             repeated: payload.repeated.clone(),
         }
     }
@@ -197,50 +230,86 @@ impl Engine {
     pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
         let parsed = query::parse(&request.query)?;
         let searcher = self.reader.searcher();
-        let mut compiler = Compiler::new(&self.fields, &searcher);
-        let Some(compiled) = compiler.query(&parsed.clauses)? else {
-            return Err(QueryError {
-                message: "the query has no words to search for".into(),
-                column: None,
-            }
-            .into());
+        let stats = LiveStats::new(&searcher, &self.fields);
+        let places = Places {
+            shown: &self.seeds_shown,
+            root: &self.seeds_root,
+        };
+        let mut compiler = Compiler::new(&self.fields, &searcher, places);
+        let Some(compiled) = compiler.compile(&parsed.clauses)? else {
+            return Err(QueryError::new("the query has no words to search for").into());
         };
         let mut warnings = parsed.warnings;
         warnings.append(&mut compiler.warnings);
-        let query = self.without_boilerplate(compiled, request.include_boilerplate);
+        let everything = compiled.passages.box_clone();
+        let query = self.without_boilerplate(compiled.passages, request.include_boilerplate);
+        let headlines = compiled
+            .headlines
+            .map(|q| self.without_boilerplate(q, request.include_boilerplate));
+
+        // Articles whose headline matches, by their lead passage; those with no passage
+        // that matches stand in the results, once each.
+        let mut columns = Columns::default();
+        let mut headline_leads: Vec<Candidate> = Vec::new();
+        if let Some(headlines) = &headlines {
+            let found = searcher.search_with_statistics_provider(headlines, &Every, &stats)?;
+            for (score, address) in found {
+                headline_leads.push(columns.candidate(&searcher, address, 0, score)?);
+            }
+        }
+        let (mut tally, matched) = {
+            let seen = searcher.search_with_statistics_provider(&query, &Tally, &stats)?;
+            let with_passages: HashSet<u64> = if headline_leads.is_empty() {
+                HashSet::new()
+            } else {
+                seen.iter().map(|c| c.article).collect()
+            };
+            headline_leads.retain(|c| !with_passages.contains(&c.article));
+            let matched = seen.len();
+            (seen, matched)
+        };
+        if request.sort == SortBy::Date {
+            for lead in &mut headline_leads {
+                lead.date = columns.date(&searcher, lead.address)?;
+            }
+        }
+        tally.extend(headline_leads.iter().map(|c| Counted {
+            article: c.article,
+            phash: c.phash,
+        }));
+        let counts = collect::count(tally, request.collapse, request.per_doc);
 
         let wanted = request.offset.saturating_add(request.limit);
-        let max_candidates = usize::try_from(searcher.num_docs())
-            .unwrap_or(usize::MAX)
-            .max(1);
-        // Folding and --per-doc can shrink the candidates; fetch more until enough groups
-        // remain, growing by how much the last round shrank.
-        let mut columns = Columns::default();
+        let max_candidates = matched.max(1);
+        // Folding and --per-doc can shrink the candidates, and ties can straddle the cut:
+        // fetch more until enough groups remain, growing by how much the last round shrank.
         let mut fetch = wanted
             .saturating_mul(2)
             .saturating_add(20)
             .min(max_candidates);
-        let mut counted: Option<usize> = None;
-        let (groups, total_hits) = loop {
-            let (candidates, total_hits) = self.candidates(
-                &searcher,
-                &mut columns,
-                &query,
-                fetch,
-                request.sort,
-                counted,
-            )?;
-            counted = Some(total_hits);
+        let groups = loop {
+            let mut candidates =
+                self.candidates(&searcher, &stats, &mut columns, &query, fetch, request.sort)?;
             let exhausted = candidates.len() < fetch || fetch >= max_candidates;
-            let groups = rank::arrange(
+            let cut_score = candidates.last().map(|c| (c.date, c.score));
+            candidates.extend(headline_leads.iter().cloned());
+            rank::order(&mut candidates, |c| columns.doc_id(&searcher, c.address))?;
+            let mut groups = rank::arrange(
                 candidates,
                 Arrangement {
                     collapse: request.collapse,
                     per_doc: request.per_doc,
                 },
             );
-            if groups.len() >= wanted || exhausted {
-                break (groups, total_hits);
+            let tied_at_cut = groups
+                .get(wanted.saturating_sub(1))
+                .zip(cut_score)
+                .is_some_and(|(g, cut)| (g.lead.date, g.lead.score) <= cut);
+            if exhausted || (groups.len() >= wanted && !tied_at_cut) {
+                if request.per_doc.is_some() {
+                    groups = rank::together(groups);
+                }
+                break groups;
             }
             let shrink = fetch / groups.len().max(1);
             fetch = fetch
@@ -270,15 +339,69 @@ impl Engine {
                 .map_err(SearchError::Index)?;
             hits.push(Hit {
                 rank: request.offset + i + 1,
+                headline_only: headline_leads
+                    .iter()
+                    .any(|l| l.address == group.lead.address),
                 ..hit
             });
         }
+
+        // Explanations, for results that are empty or thin.
+        let thin = hits.len() < request.limit;
+        let hidden_boilerplate = if thin && !request.include_boilerplate {
+            let all = searcher.search_with_statistics_provider(&everything, &Count, &stats)?;
+            all.saturating_sub(matched)
+        } else {
+            0
+        };
+        for field in &compiler.filters {
+            if let Some(note) = self.empty_field_note(&searcher, *field)? {
+                warnings.push(note);
+            }
+        }
+        let suggestions = if thin {
+            explain::suggestions(&searcher, &self.fields, &compiler.unmatched)
+                .map_err(SearchError::Index)?
+        } else {
+            Vec::new()
+        };
         Ok(Results {
             query: request.query.clone(),
-            total_hits,
+            total_hits: counts.results,
+            matched_passages: counts.passages,
             hits,
             warnings,
+            unmatched: compiler.unmatched,
+            suggestions,
+            hidden_boilerplate,
         })
+    }
+
+    /// A warning when a filter names a field no article has (front matter without
+    /// `date:`, say), so that an empty answer is not mistaken for "nothing matched".
+    fn empty_field_note(
+        &self,
+        searcher: &Searcher,
+        field: FieldName,
+    ) -> Result<Option<String>, SearchError> {
+        let (tantivy_field, what) = match field {
+            FieldName::Date => (self.fields.date, "a front-matter `date`"),
+            FieldName::Author => (self.fields.author, "a front-matter `author`"),
+            FieldName::Source => (self.fields.source, "a front-matter `source`"),
+            FieldName::Collection => (self.fields.collection, "a subfolder (collection)"),
+            FieldName::Doc | FieldName::Title | FieldName::Section | FieldName::Text => {
+                return Ok(None)
+            }
+        };
+        for segment in searcher.segment_readers() {
+            if segment.inverted_index(tantivy_field)?.terms().num_terms() > 0 {
+                return Ok(None);
+            }
+        }
+        Ok(Some(format!(
+            "no article has {what}, so `{}:` matches nothing",
+            field.as_str()
+        )))
     }
 
     fn without_boilerplate(&self, query: Box<dyn TQuery>, include: bool) -> Box<dyn TQuery> {
@@ -319,29 +442,29 @@ impl Engine {
         Box::new(BooleanQuery::new(parts))
     }
 
-    /// The best `fetch` passages, in a deterministic order, and the number that matched.
+    /// The best `fetch` passages (by score, or by date then score), unordered.
     fn candidates(
         &self,
         searcher: &Searcher,
+        stats: &LiveStats,
         columns: &mut Columns,
         query: &dyn TQuery,
         fetch: usize,
         sort: SortBy,
-        counted: Option<usize>,
-    ) -> Result<(Vec<Candidate>, usize), SearchError> {
+    ) -> Result<Vec<Candidate>, SearchError> {
+        // (TopDocs, Count) goes through tantivy's unpruned path: the same passage scores
+        // the same in every round, whatever the segments (pruning sums in another order).
         let top = TopDocs::with_limit(fetch.max(1));
-        let (found, total): (Vec<(i64, f32, DocAddress)>, usize) = match (sort, counted) {
-            // A second round knows the count already and can let tantivy skip
-            // non-competitive documents.
-            (SortBy::Score, Some(total)) => {
-                let docs = searcher.search(query, &top.order_by_score())?;
-                (docs.into_iter().map(|(s, a)| (0, s, a)).collect(), total)
+        let found: Vec<(i64, f32, DocAddress)> = match sort {
+            SortBy::Score => {
+                let (docs, _) = searcher.search_with_statistics_provider(
+                    query,
+                    &(top.order_by_score(), Count),
+                    stats,
+                )?;
+                docs.into_iter().map(|(s, a)| (0, s, a)).collect()
             }
-            (SortBy::Score, None) => {
-                let (docs, total) = searcher.search(query, &(top.order_by_score(), Count))?;
-                (docs.into_iter().map(|(s, a)| (0, s, a)).collect(), total)
-            }
-            (SortBy::Date, _) => {
+            SortBy::Date => {
                 let by_date = top.tweak_score(|segment: &SegmentReader| {
                     let dates = segment.fast_fields().date(names::DATE).ok();
                     move |doc, score| {
@@ -352,29 +475,16 @@ impl Engine {
                         (date, score)
                     }
                 });
-                let (docs, total) = searcher.search(query, &(by_date, Count))?;
-                (
-                    docs.into_iter().map(|((d, s), a)| (d, s, a)).collect(),
-                    total,
-                )
+                let (docs, _) =
+                    searcher.search_with_statistics_provider(query, &(by_date, Count), stats)?;
+                docs.into_iter().map(|((d, s), a)| (d, s, a)).collect()
             }
         };
         let mut candidates = Vec::with_capacity(found.len());
         for (date, score, address) in found {
-            let cols = columns.of(searcher, address.segment_ord)?;
-            let doc = address.doc_id;
-            candidates.push(Candidate {
-                date,
-                score,
-                address,
-                article: cols.article.first(doc).unwrap_or(0),
-                phash: cols.phash.first(doc).unwrap_or(0),
-                passage: cols.passage.first(doc).unwrap_or(0),
-                doc_key: cols.doc_key.first(doc).unwrap_or(0),
-            });
+            candidates.push(columns.candidate(searcher, address, date, score)?);
         }
-        rank::order(&mut candidates, |c| columns.doc_id(searcher, c.address))?;
-        Ok((candidates, total))
+        Ok(candidates)
     }
 
     fn hit(
@@ -398,6 +508,11 @@ impl Engine {
             highlights,
         } = highlighter.snippet(&stored.text, SNIPPET_CHARS);
         let title_highlights = highlighter.snippet(&stored.title, usize::MAX).highlights;
+        let section_highlights = stored
+            .section
+            .as_deref()
+            .map(|s| highlighter.snippet(s, usize::MAX).highlights)
+            .unwrap_or_default();
         let first = first.unwrap_or(Source {
             doc_id: String::new(),
             path: String::new(),
@@ -425,6 +540,8 @@ impl Engine {
             metadata: stored.metadata,
             also_in,
             title_highlights,
+            section_highlights,
+            headline_only: false,
         })
     }
 }
@@ -447,6 +564,36 @@ struct Columns {
 }
 
 impl Columns {
+    /// A matching passage with what ordering and folding need.
+    fn candidate(
+        &mut self,
+        searcher: &Searcher,
+        address: DocAddress,
+        date: i64,
+        score: f32,
+    ) -> tantivy::Result<Candidate> {
+        let cols = self.of(searcher, address.segment_ord)?;
+        let doc = address.doc_id;
+        Ok(Candidate {
+            date,
+            score,
+            address,
+            article: cols.article.first(doc).unwrap_or(0),
+            phash: cols.phash.first(doc).unwrap_or(0),
+            passage: cols.passage.first(doc).unwrap_or(0),
+            doc_key: cols.doc_key.first(doc).unwrap_or(0),
+        })
+    }
+
+    /// A passage's article date in seconds (`i64::MIN` when undated), as date order sorts.
+    fn date(&mut self, searcher: &Searcher, address: DocAddress) -> tantivy::Result<i64> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let dates = segment.fast_fields().date(names::DATE)?;
+        Ok(dates
+            .first(address.doc_id)
+            .map_or(i64::MIN, |d| d.into_timestamp_secs()))
+    }
+
     fn of(&mut self, searcher: &Searcher, segment: u32) -> tantivy::Result<&SegmentColumns> {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.segments.entry(segment) {
             let fast = searcher.segment_reader(segment).fast_fields();

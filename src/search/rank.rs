@@ -116,6 +116,25 @@ pub fn arrange(candidates: Vec<Candidate>, how: Arrangement) -> Vec<Group> {
     groups
 }
 
+/// Keeps each article's groups together, in the order of its best one (for
+/// `--per-doc`): articles by their best passage, and within an article its passages in
+/// rank order.
+pub fn together(groups: Vec<Group>) -> Vec<Group> {
+    let mut order: Vec<u64> = Vec::new();
+    let mut by_article: HashMap<u64, Vec<Group>> = HashMap::new();
+    for group in groups {
+        let article = group.lead.article;
+        if !by_article.contains_key(&article) {
+            order.push(article);
+        }
+        by_article.entry(article).or_default().push(group);
+    }
+    order
+        .into_iter()
+        .flat_map(|article| by_article.remove(&article).unwrap_or_default())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +244,24 @@ mod tests {
             },
         );
         assert_eq!(docs(&two), [0, 1, 2]);
+    }
+
+    #[test]
+    fn per_doc_keeps_an_articles_passages_together() {
+        let c = vec![
+            candidate(0, 5.0, 1, 1, 1),
+            candidate(1, 4.0, 2, 2, 1),
+            candidate(2, 3.0, 1, 3, 2),
+            candidate(3, 2.0, 2, 4, 2),
+        ];
+        let groups = arrange(
+            c,
+            Arrangement {
+                per_doc: Some(2),
+                ..ALL
+            },
+        );
+        assert_eq!(docs(&together(groups)), [0, 2, 1, 3]);
     }
 
     #[test]

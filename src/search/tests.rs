@@ -29,6 +29,7 @@ fn engine(batches: &[&[Article]]) -> Engine {
                 title,
                 metadata: &metadata,
                 date: None,
+                title_tokens: crate::analyzer::count_terms(title),
             });
             for (i, text) in passages.iter().enumerate() {
                 let number = u32::try_from(i).unwrap() + 1;
@@ -42,6 +43,9 @@ fn engine(batches: &[&[Article]]) -> Engine {
                         line_end: number * 2 + 1,
                         boilerplate: false,
                         phash: passage_hash(text),
+                        lead: i == 0,
+                        section_tokens: 0,
+                        text_tokens: crate::analyzer::count_terms(text),
                     },
                 );
                 writer.add_document(doc).unwrap();
@@ -137,7 +141,7 @@ fn the_same_paragraph_in_several_articles_is_one_hit_listing_every_source() {
     ]]);
     let r = search(&e, "summit oslo");
     assert_eq!(r.hits.len(), 1);
-    assert_eq!(r.total_hits, 2);
+    assert_eq!((r.total_hits, r.matched_passages), (1, 2));
     let also: Vec<(&str, u32)> = r.hits[0]
         .also_in
         .iter()

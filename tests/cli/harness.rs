@@ -24,14 +24,29 @@ pub struct Run {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Results {
+    pub version: u32,
     pub query: String,
     pub total_hits: usize,
+    pub matched_passages: usize,
     pub hits: Vec<Hit>,
+    pub warnings: Vec<String>,
+    pub unmatched: Vec<String>,
+    pub suggestions: Vec<Suggestion>,
+    pub hidden_boilerplate: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suggestion {
+    pub word: String,
+    pub did_you_mean: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hit {
+    /// Only in JSON Lines, where each hit is a document of its own.
+    pub version: Option<u32>,
     pub rank: usize,
     pub score: f64,
     pub doc_id: String,
@@ -42,9 +57,12 @@ pub struct Hit {
     pub line_start: u32,
     pub line_end: u32,
     pub boilerplate: bool,
+    pub headline_only: bool,
     pub text: String,
     pub snippet: String,
     pub highlights: Vec<[usize; 2]>,
+    pub title_highlights: Vec<[usize; 2]>,
+    pub section_highlights: Vec<[usize; 2]>,
     pub metadata: BTreeMap<String, String>,
     pub also_in: Vec<Source>,
 }
@@ -63,6 +81,8 @@ pub struct Source {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
+    /// Only when the report is the document (`index`), not inside `add` and `remove`'s.
+    pub version: Option<u32>,
     pub added: usize,
     pub updated: usize,
     pub removed: usize,
@@ -147,7 +167,10 @@ impl Project {
         args.extend_from_slice(extra);
         let run = self.run(&args);
         assert_eq!(run.code, 0, "{run:?}");
-        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+        let report: Report =
+            serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+        assert_eq!(report.version, Some(1), "{run:?}");
+        report
     }
 
     /// Runs `search --json QUERY` (plus extra flags) and returns the results; exit code
@@ -162,6 +185,8 @@ impl Project {
             serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
         let expected = if results.hits.is_empty() { 1 } else { 0 };
         assert_eq!(run.code, expected, "{run:?}");
+        assert_eq!(results.version, 1);
+        assert!(results.hits.iter().all(|h| h.version.is_none()));
         results
     }
 

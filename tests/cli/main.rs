@@ -3,6 +3,8 @@
 
 mod harness;
 
+mod answers;
+
 mod indexing;
 mod managing;
 mod output;

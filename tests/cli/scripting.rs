@@ -10,13 +10,13 @@ fn batch_prints_one_json_line_per_query_in_order() {
         .write("b.txt", "Ferry\n\nThe ferry sailed.\n");
     std::fs::write(
         p.root().join("q.txt"),
-        "harbour\nferry\n\"unclosed\nzebra\n",
+        "harbour\nferry\ndate:2025-13-45\nzebra\n\"harbour\n",
     )
     .unwrap();
     let run = p.run(&["search", "--batch", "q.txt"]);
     assert_eq!(run.code, 0, "{run:?}");
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.len(), 5);
     let first: Results = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(
         (first.query.as_str(), first.hits[0].doc_id.as_str()),
@@ -25,10 +25,15 @@ fn batch_prints_one_json_line_per_query_in_order() {
     let second: Results = serde_json::from_str(lines[1]).unwrap();
     assert_eq!(second.hits[0].doc_id, "b");
     let bad: serde_json::Value = serde_json::from_str(lines[2]).unwrap();
-    assert_eq!(bad["query"], "\"unclosed");
-    assert!(bad["error"].as_str().unwrap().contains("never closed"));
+    assert_eq!(bad["query"], "date:2025-13-45");
+    assert_eq!(bad["version"], 1);
+    assert!(bad["error"].as_str().unwrap().contains("is not a date"));
     let none: Results = serde_json::from_str(lines[3]).unwrap();
     assert_eq!(none.total_hits, 0);
+    // Broken syntax is answered as plain words, with the warning in the JSON.
+    let lenient: Results = serde_json::from_str(lines[4]).unwrap();
+    assert_eq!(lenient.hits[0].doc_id, "a");
+    assert!(lenient.warnings[0].contains("never closed"), "{lenient:?}");
 }
 
 #[test]
@@ -74,7 +79,7 @@ fn batch_reads_stdin_and_keeps_order_for_many_queries() {
 fn a_batch_of_only_bad_queries_exits_2_and_a_missing_file_too() {
     let p = Project::new();
     p.write("a.txt", "A\n\nText.\n");
-    std::fs::write(p.root().join("bad.txt"), "\"x\n(y\n").unwrap();
+    std::fs::write(p.root().join("bad.txt"), "date:2025-13-45\n\n").unwrap();
     assert_eq!(p.run(&["search", "--batch", "bad.txt"]).code, 2);
     let run = p.run(&["search", "--batch", "missing.txt"]);
     assert_eq!(run.code, 2);

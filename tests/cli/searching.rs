@@ -200,13 +200,41 @@ fn sentences_with_punctuation_are_queries() {
 }
 
 #[test]
-fn malformed_queries_exit_2_with_one_clear_line() {
+fn broken_syntax_is_searched_as_plain_words_with_one_warning() {
     let p = project();
     for (query, says) in [
         ("\"drone incursion", "quote is never closed"),
         ("(drone OR poland", "`(` is never closed"),
         ("drone)", "`)` has no matching `(`"),
         ("title:", "needs a word"),
+    ] {
+        let run = p.run(&["search", query]);
+        assert!(run.code == 0 || run.code == 1, "{query}: {run:?}");
+        let warnings: Vec<_> = run
+            .stderr
+            .lines()
+            .filter(|l| l.contains("warning"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{query}: {}", run.stderr);
+        assert!(warnings[0].contains(says), "{query}: {}", warnings[0]);
+        assert!(
+            warnings[0].contains("read as plain words"),
+            "{}",
+            warnings[0]
+        );
+    }
+    assert!(p
+        .run(&["search", "\"drone incursion"])
+        .stdout
+        .contains("drones.txt"));
+}
+
+#[test]
+fn bad_filter_values_and_empty_queries_exit_2_with_one_clear_line() {
+    let p = project();
+    for (query, says) in [
+        ("drone date:2025-13-45", "is not a date"),
+        ("date:[2025-01-01 TO", "never closed"),
         ("   ", "empty"),
     ] {
         let run = p.run(&["search", query]);
