@@ -231,7 +231,7 @@ pub fn is_stopword(term: &str) -> bool {
 }
 
 /// Whether a query term (stemmed) carries no content of its own: a stop word or a
-/// question word (see [`QUESTION_WORDS`]).
+/// question word (what, which, how, did, ...).
 pub fn is_function_word(term: &str) -> bool {
     static STEMMED: std::sync::OnceLock<std::collections::HashSet<String>> =
         std::sync::OnceLock::new();

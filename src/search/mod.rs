@@ -140,7 +140,7 @@ pub struct Hit {
 pub struct Results {
     pub query: String,
     /// Results paging can reach: matching passages once duplicates are folded and
-    /// `--per-doc` applied (see [`collect::count`] for the one estimate).
+    /// `--per-doc` applied (with both, an estimate: see `collect.rs`).
     pub total_hits: usize,
     /// Passages that matched (headline-only articles count once, by their lead passage).
     pub matched_passages: usize,

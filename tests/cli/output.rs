@@ -56,7 +56,11 @@ fn jsonl_prints_one_hit_per_line() {
     for (i, line) in lines.iter().enumerate() {
         let hit: crate::harness::Hit = serde_json::from_str(line).unwrap();
         assert_eq!(hit.rank, i + 1);
-        assert_eq!(hit.version, Some(1), "each line is a document with its version");
+        assert_eq!(
+            hit.version,
+            Some(1),
+            "each line is a document with its version"
+        );
     }
 }
 
