@@ -29,6 +29,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+from shared import shared_dir  # noqa: E402
 WORK = REPO / "bench" / "work"
 LAST_RUN = WORK / "bbc-dev-last-perquery.tsv"
 
@@ -39,26 +41,8 @@ SUBSETS = ("all", "keywords", "question")
 
 
 # ---------------------------------------------------------------------------------------
-# Where things are
+# Output helpers
 # ---------------------------------------------------------------------------------------
-
-def shared_dir() -> Path:
-    """`../shared` next to the repository. In a git worktree placed elsewhere, the one next
-    to the main checkout (found through git's common directory)."""
-    here = (REPO / ".." / "shared").resolve()
-    if here.is_dir():
-        return here
-    try:
-        common = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--path-format=absolute",
-                                 "--git-common-dir"], capture_output=True, text=True, check=True)
-        main_checkout = Path(common.stdout.strip()).parent
-        there = (main_checkout / ".." / "shared").resolve()
-        if there.is_dir():
-            return there
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return here
-
 
 def die(msg: str) -> None:
     print(f"bbc-dev: error: {msg}", file=sys.stderr)

@@ -30,7 +30,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 WORK = REPO / "bench" / "work"
-DEFAULT_DATASET = (REPO / ".." / "shared" / "eval" / "scifact").resolve()
+sys.path.insert(0, str(HERE))
+from shared import shared_dir  # noqa: E402
+
+DEFAULT_DATASET = shared_dir() / "eval" / "scifact"
 
 # Depths of the metrics. Passages are fetched until DOC_DEPTH distinct documents are known.
 NDCG_K = 10
