@@ -39,6 +39,13 @@ EXPERIMENTS: list[tuple[str, list[C]]] = [
     ("(f) split words", [C(split_parts_w=0.5), C(split_w=1.0, split_parts_w=0.5)]),
     ("(g) coordination", [C(coord=c) for c in (0.5, 1.0, 1.5, 2.0, 3.0)]
      + [C(coord=2.0, coord_depth=100)]),
+    ("(h) FTS5-like scoring", [
+        C(idf="classic"), C(bm25f=True), C(bm25f=True, title_w=2.0, idf="classic"),
+        C(bm25f=True, title_w=2.0, idf="classic", prox_w=0.0),
+        C(bm25f=True, title_w=2.0, idf="classic", prox_w=0.0, stop="fts5",
+          label="FTS5 imitation: BM25F, title 2, classic idf, no proximity, fts5 stop list"),
+        C(bm25f=True, title_w=2.0, coord=2.0, coord_depth=100),
+    ]),
     ("combinations", [
         C(b=0.5, k1=0.8, art="doc", art_w=0.2),
         C(b=0.5, k1=0.8, title_w=0.5, art="doc", art_w=0.4),
@@ -53,13 +60,16 @@ EXPERIMENTS: list[tuple[str, list[C]]] = [
 ]
 
 
-def run(binary, own_split: bool, with_scifact: bool, log) -> None:
+def run(binary, own_split: bool, with_scifact: bool, log, groups: str = "") -> None:
+    """`groups`: run only the groups whose name contains this (and the base)."""
     bbc = sim.BBC(binary, own_split, log)
     sf = sim.SciFact(binary, own_split, log) if with_scifact else None
     base_ranks = None
     base_sf = None
     rows, dump = [], {}
     for group, cfgs in EXPERIMENTS:
+        if groups and group != "base" and groups not in group:
+            continue
         for cfg in cfgs:
             t0 = time.monotonic()
             ranks = bbc.run(cfg)
@@ -89,5 +99,6 @@ def run(binary, own_split: bool, with_scifact: bool, log) -> None:
     table = "\n".join(lines)
     print(table)
     sim.WORK.mkdir(parents=True, exist_ok=True)
-    (sim.WORK / "bm25grid.md").write_text(table + "\n")
-    (sim.WORK / "bm25grid.json").write_text(json.dumps(dump, indent=1) + "\n")
+    suffix = "-" + "".join(c if c.isalnum() else "_" for c in groups) if groups else ""
+    (sim.WORK / f"bm25grid{suffix}.md").write_text(table + "\n")
+    (sim.WORK / f"bm25grid{suffix}.json").write_text(json.dumps(dump, indent=1) + "\n")

@@ -563,6 +563,14 @@ class Config:
     # Coordination: multiply by (idf share of the query's distinct terms found in the
     # passage, any field) ** coord. 0 = off.
     coord: float = 0.0
+    # BM25F, as SQLite FTS5's bm25() combines columns: one saturation per term over
+    # title_w * tf(title) + section_w * tf(section) + tf(text), normalised by the
+    # passage's whole length (title + section + text). Off: tantivy's sum of one BM25
+    # per field.
+    bm25f: bool = False
+    # idf "tantivy": ln(1 + (N - n + 0.5) / (n + 0.5)); "classic": ln((N - n + 0.5) /
+    # (n + 0.5)), floored at 1e-6 as FTS5 does (frequent words weigh next to nothing).
+    idf: str = "tantivy"
     coord_nb: float = 0.0          # credit in the coverage for a term that is only in the
                                    # previous or next passage of the same article
     coord_depth: int = 0           # apply it to the best N passages only (0 = all), as a
@@ -622,6 +630,8 @@ class Scorer:
             self.cache[f] = [k1 * (1 - b + b * index.norm[f][pid] / avg) for pid in range(index.n)]
         self.fw = {"title": cfg.title_w, "section": cfg.section_w, "text": 1.0}
         self.contrib: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self.flen: list[int] | None = None
+        self.favg = 1.0
 
     def term(self, f: str, t: str, boost: float, acc: dict[int, float]) -> None:
         if boost == 0:
@@ -631,7 +641,7 @@ class Scorer:
         if contrib is None:
             ix = self.ix
             pids = ix.post[f].get(t, ())
-            w = ix.idf(f, t) * (1 + self.cfg.k1) if pids else 0.0
+            w = self.idf(f, t) * (1 + self.cfg.k1) if pids else 0.0
             cache = self.cache[f]
             tfs = ix.tf[f]
             contrib = [(pid, w * tfs[pid][t] / (tfs[pid][t] + cache[pid])) for pid in pids]
@@ -655,7 +665,7 @@ class Scorer:
         cand = set.intersection(*lists)
         if not cand:
             return
-        w = sum(ix.idf(f, t) for t in terms) * (1 + self.cfg.k1) * boost
+        w = sum(self.idf(f, t) for t in terms) * (1 + self.cfg.k1) * boost
         cache = self.cache[f]
         for pid in cand:
             if f == "text":
@@ -668,11 +678,53 @@ class Scorer:
             if n:
                 acc[pid] = acc.get(pid, 0.0) + w * n / (n + cache[pid])
 
+    def idf(self, f: str, t: str) -> float:
+        df = self.ix.df(f, t)
+        if self.cfg.idf == "classic":
+            return max(1e-6, math.log((self.ix.n - df + 0.5) / (df + 0.5)))
+        return math.log(1 + (self.ix.n - df + 0.5) / (df + 0.5))
+
+    def term_f(self, t: str, boost: float, acc: dict[int, float]) -> None:
+        """BM25F: weighted term frequencies of all fields, one saturation, whole length."""
+        key = ("*", t)
+        contrib = self.contrib.get(key)
+        if contrib is None:
+            ix, cfg = self.ix, self.cfg
+            if self.flen is None:
+                self.flen = [len(ix.terms["title"][p]) + len(ix.terms["section"][p])
+                             + len(ix.terms["text"][p]) for p in range(ix.n)]
+                self.favg = sum(self.flen) / ix.n
+            pids = set()
+            for f in FIELDS:
+                pids.update(ix.post[f].get(t, ()))
+            # idf over passages holding the term anywhere (a passage is one FTS5 row).
+            df = len(pids)
+            idf = (max(1e-6, math.log((ix.n - df + 0.5) / (df + 0.5))) if cfg.idf == "classic"
+                   else math.log(1 + (ix.n - df + 0.5) / (df + 0.5)))
+            contrib = []
+            for pid in pids:
+                tf = sum(self.fw[f] * ix.tf[f][pid].get(t, 0) for f in FIELDS)
+                norm = cfg.k1 * (1 - cfg.b + cfg.b * self.flen[pid] / self.favg)
+                contrib.append((pid, idf * (1 + cfg.k1) * tf / (tf + norm)))
+            self.contrib[key] = contrib
+        get = acc.get
+        for pid, v in contrib:
+            acc[pid] = get(pid, 0.0) + boost * v
+
     def score(self, query: str) -> dict[int, float]:
         cfg = self.cfg
         qwords = query_words(query, cfg)
         acc: dict[int, float] = {}
-        for terms, _ in qwords:
+        if cfg.bm25f:
+            for terms, _ in qwords:
+                for t in terms:
+                    self.term_f(t, 1.0, acc)
+                if len(terms) > 1:
+                    self.phrase("text", terms, 0, cfg.split_w, acc)
+            qwords_done = True
+        else:
+            qwords_done = False
+        for terms, _ in ([] if qwords_done else qwords):
             for f in FIELDS:
                 if len(terms) == 1:
                     self.term(f, terms[0], self.fw[f], acc)
@@ -969,6 +1021,8 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--split-w", dest="split_w", type=float)
     p.add_argument("--split-parts-w", dest="split_parts_w", type=float)
     p.add_argument("--coord", type=float)
+    p.add_argument("--bm25f", action="store_true", default=None)
+    p.add_argument("--idf", choices=["tantivy", "classic"])
     p.add_argument("--coord-depth", dest="coord_depth", type=int)
     p.add_argument("--coord-nb", dest="coord_nb", type=float)
     p.add_argument("--stop", choices=sorted(STOPLISTS))
@@ -1002,6 +1056,7 @@ def main(argv: list[str]) -> int:
     s.add_argument("-n", type=int, default=5, help="passages to show (and the target)")
     s = sub.add_parser("grid", help="the experiments of the findings (bbc-dev and SciFact)")
     s.add_argument("--no-scifact", action="store_true")
+    s.add_argument("--groups", default="", help="only the groups whose name contains this")
     args = p.parse_args(argv)
     log = lambda m: print(f"[bm25sim] {m}", file=sys.stderr, flush=True)  # noqa: E731
     binary = find_binary(args.bin)
@@ -1048,7 +1103,7 @@ def main(argv: list[str]) -> int:
             explain(bbc, cfg, qid, args.n)
     elif args.cmd == "grid":
         import bm25grid  # noqa: F401  (kept separate: the list of experiments)
-        bm25grid.run(binary, args.own_split, not args.no_scifact, log)
+        bm25grid.run(binary, args.own_split, not args.no_scifact, log, args.groups)
     log(f"done in {time.monotonic() - t0:.1f}s")
     return 0
 
