@@ -122,6 +122,8 @@ pub struct Compiler<'a> {
     pub warnings: Vec<String>,
     /// Query words that match nothing in the index, as typed.
     pub unmatched: Vec<String>,
+    /// The distinct terms of the query's searched words, for coverage ranking.
+    pub terms: Vec<String>,
     /// Metadata fields the query filters on.
     pub filters: Vec<FieldName>,
 }
@@ -152,6 +154,7 @@ impl<'a> Compiler<'a> {
             words: HashSet::new(),
             warnings: Vec::new(),
             unmatched: Vec::new(),
+            terms: Vec::new(),
             filters: Vec::new(),
         }
     }
@@ -386,6 +389,9 @@ impl<'a> Compiler<'a> {
     ) -> Result<Option<Box<dyn TQuery>>, SearchError> {
         let mut required: Vec<Box<dyn TQuery>> = Vec::new();
         let mut optional: Vec<Box<dyn TQuery>> = Vec::new();
+        // Function words next to content words: they add to a passage's score, never
+        // make it match.
+        let mut seasoning: Vec<Box<dyn TQuery>> = Vec::new();
         let mut excluded: Vec<Box<dyn TQuery>> = Vec::new();
         let mut filters: Vec<(FieldName, Vec<Part>)> = Vec::new();
         let mut filtered = false;
@@ -422,6 +428,9 @@ impl<'a> Compiler<'a> {
                     content_required = true;
                     required.push(q);
                 }
+                (Occur::Should, None) if self.is_function_clause(&clause.node) => {
+                    seasoning.push(q);
+                }
                 (Occur::Should, None) => optional.push(q),
             }
         }
@@ -431,9 +440,11 @@ impl<'a> Compiler<'a> {
             }
         }
         let mut parts: Vec<Part> = Vec::new();
-        // Words keep their meaning next to filters: when no word is required, at least one
-        // of the optional ones must match, filters or not.
-        if filtered && !content_required && !optional.is_empty() {
+        // Words keep their meaning next to filters and function words: when no word is
+        // required, at least one of the optional content words must match.
+        let seasoned = !seasoning.is_empty();
+        parts.extend(seasoning.into_iter().map(|q| (TOccur::Should, q)));
+        if (filtered || seasoned) && !content_required && !optional.is_empty() {
             let any = disjunction(optional.into_iter().map(|q| (TOccur::Should, q)).collect());
             required.extend(any);
         } else {
@@ -451,6 +462,18 @@ impl<'a> Compiler<'a> {
             return Ok(parts.pop().map(|(_, q)| q));
         }
         Ok(Some(Box::new(BooleanQuery::new(parts))))
+    }
+
+    /// Whether a clause is a plain word made of function words only, in a query that
+    /// has content words: it seasons the score and never makes a passage match.
+    fn is_function_clause(&self, node: &Node) -> bool {
+        match node {
+            Node::Word { field: None, text } if self.drop_function_words => {
+                let terms = analyzer::terms(text);
+                !terms.is_empty() && terms.iter().all(|t| analyzer::is_function_word(t))
+            }
+            _ => false,
+        }
     }
 
     fn node(
@@ -590,13 +613,6 @@ impl<'a> Compiler<'a> {
             return None;
         }
         let searched = !excluded && mode == Mode::Passage;
-        if !phrase
-            && !excluded
-            && self.drop_function_words
-            && terms.iter().all(|(_, t)| analyzer::is_function_word(t))
-        {
-            return None;
-        }
         let key = terms
             .iter()
             .map(|(_, t)| t.as_str())
@@ -644,7 +660,16 @@ impl<'a> Compiler<'a> {
             self.highlight_phrases
                 .push(terms.iter().map(|(_, t)| t.clone()).collect());
         } else if let [(_, term)] = terms {
-            self.highlight_terms.insert(term.clone());
+            // Function words season the score; marking every "the" would hide the words
+            // that matched.
+            if !(self.drop_function_words && analyzer::is_function_word(term)) {
+                self.highlight_terms.insert(term.clone());
+            }
+        }
+        for (_, term) in terms {
+            if !self.terms.contains(term) {
+                self.terms.push(term.clone());
+            }
         }
         if let Some(joined) = joined {
             self.highlight_terms.insert(joined.to_string());

@@ -9,6 +9,7 @@
 
 mod collect;
 pub mod compile;
+mod coverage;
 mod explain;
 pub mod rank;
 pub mod stats;
@@ -30,8 +31,12 @@ use crate::snippet::{Highlighter, Snippet};
 use crate::store::{Payload, Repeated};
 use collect::{Counted, Every, Tally};
 use compile::{Compiler, Places};
+use coverage::Coverage;
 use rank::{Arrangement, Candidate, Group};
 use stats::LiveStats;
+
+/// How many of the best passages by BM25 are re-ranked by coverage, at least.
+const RERANK_DEPTH: usize = 100;
 
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 280;
@@ -250,12 +255,14 @@ impl Engine {
         // Articles whose headline matches, by their lead passage; those with no passage
         // that matches stand in the results, once each.
         let mut columns = Columns::default();
+        let coverage = Coverage::new(&stats, &self.fields, &compiler.terms)?;
         let mut headline_leads: Vec<Candidate> = Vec::new();
         if let Some(headlines) = &headlines {
             let found = searcher.search_with_statistics_provider(headlines, &Every, &stats)?;
             for (score, address) in found {
                 headline_leads.push(columns.candidate(&searcher, address, 0, score)?);
             }
+            coverage.apply(&searcher, &mut headline_leads)?;
         }
         let (mut tally, matched) = {
             let seen = searcher.search_with_statistics_provider(&query, &Tally, &stats)?;
@@ -286,12 +293,19 @@ impl Engine {
         let mut fetch = wanted
             .saturating_mul(2)
             .saturating_add(20)
+            .max(if coverage.matters() { RERANK_DEPTH } else { 0 })
             .min(max_candidates);
         let groups = loop {
             let mut candidates =
                 self.candidates(&searcher, &stats, &mut columns, &query, fetch, request.sort)?;
             let exhausted = candidates.len() < fetch || fetch >= max_candidates;
-            let cut_score = candidates.last().map(|c| (c.date, c.score));
+            // No passage left out scores above the last one fetched (coverage only lowers
+            // scores): while a result at the cut is not above it, fetch more.
+            let cut_score = candidates
+                .iter()
+                .map(|c| (c.date, c.score))
+                .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.total_cmp(&b.1)));
+            coverage.apply(&searcher, &mut candidates)?;
             candidates.extend(headline_leads.iter().cloned());
             rank::order(&mut candidates, |c| columns.doc_id(&searcher, c.address))?;
             let mut groups = rank::arrange(

@@ -227,3 +227,58 @@ fn malformed_filter_values_are_query_errors() {
         );
     }
 }
+
+#[test]
+fn a_headline_match_lifts_its_articles_passages() {
+    let e = engine(&[&[
+        (
+            "plain",
+            "Weather",
+            &["Drones flew over the border at night."],
+        ),
+        (
+            "poland",
+            "Poland on alert",
+            &["Drones flew over the border at dawn."],
+        ),
+        ("x1", "Other", &["Nothing about it."]),
+        ("x2", "More", &["Still nothing."]),
+    ]]);
+    let r = search(&e, "poland drones");
+    assert_eq!(r.hits[0].doc_id, "poland", "{r:?}");
+    assert!(r.hits[0].score > r.hits[1].score, "{r:?}");
+}
+
+#[test]
+fn a_passage_that_covers_more_of_the_query_outranks_a_short_one_with_less() {
+    let e = engine(&[&[
+        ("lead", "Deal", &["Alfa-Eco sells Sun Interbrew stake."]),
+        (
+            "detail",
+            "Brewers",
+            &[
+                "Alfa-Eco held a one-fifth stake in Sun Interbrew, worth millions, before \
+               Inbev took control of the Russian brewer last year after long talks.",
+            ],
+        ),
+        (
+            "x",
+            "Other",
+            &["Unrelated news about the weather in Moscow."],
+        ),
+    ]]);
+    let r = search(&e, "Alfa-Eco Sun Interbrew stake Inbev control");
+    assert_eq!(r.hits[0].doc_id, "detail", "{r:?}");
+}
+
+#[test]
+fn function_words_season_the_score_but_never_make_a_passage_match() {
+    let e = engine(&[&[
+        ("sale", "Auction", &["Yuganskneftegaz was sold at auction."]),
+        ("guts", "Talk", &["How much was it, and what for?"]),
+    ]]);
+    let r = search(&e, "how much was Yuganskneftegaz sold for");
+    assert_eq!(ids(&r), [id("sale", 1)]);
+    // A query of function words alone still finds them.
+    assert!(!search(&e, "how much").hits.is_empty());
+}
