@@ -67,22 +67,80 @@ pub enum Command {
     #[command(after_help = QUERY_HELP)]
     Search(SearchArgs),
     /// Bring the index in line with the seeds folder (add, update, remove articles).
+    #[command(after_help = INDEX_HELP)]
     Index(IndexArgs),
     /// Copy articles into the seeds folder and index them.
     #[command(after_help = ADD_HELP)]
     Add(AddArgs),
     /// Delete articles from the seeds folder and the index.
+    #[command(after_help = REMOVE_HELP)]
     Remove(RemoveArgs),
     /// List the indexed articles.
+    #[command(after_help = LIST_HELP)]
     List(ListArgs),
     /// Show an article as the index sees it: every passage, its section, lines and kind.
     #[command(after_help = SHOW_HELP)]
     Show(ShowArgs),
     /// Print figures about the index.
+    #[command(after_help = STATS_HELP)]
     Stats(StatsArgs),
+    /// Count matching passages and articles (and, with --facets, by value).
+    #[command(after_help = COUNT_HELP)]
+    Count(CountArgs),
+    /// Passages and articles like a given passage or article (who else reported this).
+    #[command(after_help = SIMILAR_HELP)]
+    Similar(SimilarArgs),
+    /// Saved searches: name a search, run it, and hear of new matches at every sync.
+    #[command(after_help = SAVED_HELP)]
+    Saved(SavedArgs),
     /// Print a shell completion script (e.g. `seedsearch completions bash > ~/.local/share/bash-completion/completions/seedsearch`).
     Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `seedsearch man > ~/.local/share/man/man1/seedsearch.1`.
+    Man,
 }
+
+const INDEX_HELP: &str = "\
+Examples:
+  seedsearch index                          pick up added, changed and deleted articles
+  seedsearch index --rebuild                start over (keeps saved searches)
+  seedsearch index --wait --json            wait for another update, report as JSON";
+
+const REMOVE_HELP: &str = "\
+Examples:
+  seedsearch remove politics/001            by doc_id
+  seedsearch remove seeds/politics/001.txt  by the path a search printed";
+
+const LIST_HELP: &str = "\
+Examples:
+  seedsearch list                           every article: doc_id, passages, headline
+  seedsearch list sport/ --json | jq -r '.articles[].path'";
+
+const STATS_HELP: &str = "\
+Examples:
+  seedsearch stats
+  seedsearch stats --json | jq .passages";
+
+const COUNT_HELP: &str = "\
+Examples:
+  seedsearch count ceasefire                        matching passages and articles
+  seedsearch count ceasefire --facets collection,month
+  for q in drone missile ceasefire; do seedsearch count --json $q; done";
+
+const SIMILAR_HELP: &str = "\
+Examples:
+  seedsearch similar world/2025-09-12-tusk:4        passages like passage 4
+  seedsearch similar world/2025-09-12-tusk --articles   articles like the whole article
+  seedsearch search --like world/2025-09-12-tusk:4 collection:politics";
+
+const SAVED_HELP: &str = "\
+Examples:
+  seedsearch saved add poland-drones '\"drone incursion\" poland' --articles
+  seedsearch saved list
+  seedsearch saved run poland-drones --new           what it has not shown before
+  seedsearch index                                  reports new matches of every saved search
+  seedsearch saved remove poland-drones
+
+Saved searches live in saved-searches.json beside the index (kept by --rebuild).";
 
 const ADD_HELP: &str = "\
 Examples:
@@ -99,6 +157,13 @@ Examples:
   seedsearch show politics/001:4     passage 4 with one passage of context on each side";
 
 const QUERY_HELP: &str = "\
+Examples:
+  seedsearch search drone incursion            ranked passages
+  seedsearch search --articles ceasefire       which articles said it, each once
+  seedsearch search --facets collection,month ceasefire
+  seedsearch search --explain -n 1 ceasefire   how the score was made
+  vim -q <(seedsearch search --vimgrep ceasefire)
+
 Query language:
   drone incursion        passages with either word; more matches rank higher
   \"drone incursion\"      the exact phrase (straight or curly quotes)
@@ -122,24 +187,65 @@ Words are matched after stemming and folding: `drone` finds `drones`, `Gdansk` f
 pub struct SearchArgs {
     /// The query; several words are joined with spaces. Quote it to keep the shell away
     /// from quotes and parentheses; put it after `--` if it starts with `-`.
-    #[arg(required_unless_present = "batch", value_name = "QUERY")]
+    #[arg(required_unless_present_any = ["batch", "like"], value_name = "QUERY")]
     pub query: Vec<String>,
 
     /// Run one query per line of FILE (`-` for stdin) and print one JSON object per line.
+    /// A line may also be a JSON object with the query and any search option:
+    /// {"query": "...", "limit": 5, "articles": 3, "facets": ["month"]}.
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub batch: Option<PathBuf>,
 
-    /// Most passages to return.
+    /// Passages like passage N of an article (or like the whole article), leaving out the
+    /// article and its copies; a query, if given, must match too.
+    #[arg(long, value_name = "DOC_ID[:N]")]
+    pub like: Option<String>,
+
+    #[command(flatten)]
+    pub options: SearchOptions,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Print `path:line:column:text` for each hit, as `rg --vimgrep` does (for `vim -q`
+    /// and fzf).
+    #[arg(long, conflicts_with_all = ["format", "json", "batch"])]
+    pub vimgrep: bool,
+
+    /// Do not update the index first, even if files were added to the seeds folder.
+    #[arg(long)]
+    pub no_sync: bool,
+}
+
+/// How a search is ranked, grouped and shown: shared by `search`, `similar` and saved
+/// searches.
+#[derive(Debug, Clone, Args)]
+pub struct SearchOptions {
+    /// Most results to return (passages, or articles with --articles).
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub limit: u64,
 
-    /// Skip this many passages first (for paging).
+    /// Skip this many results first (for paging).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: u64,
 
-    /// At most N passages per article.
+    /// At most N passages per article, kept together under the article's best one.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub per_doc: Option<u64>,
+
+    /// One result per article, ranked by its best passage, with up to N of its matching
+    /// passages in article order [N: 3].
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub articles: Option<u64>,
+
+    /// Also count matching articles and passages by collection, author, source, year or
+    /// month (the timeline), comma-separated.
+    #[arg(long, value_name = "FACETS", value_delimiter = ',')]
+    pub facets: Vec<FacetName>,
+
+    /// Show how each hit's score was made.
+    #[arg(long)]
+    pub explain: bool,
 
     /// Order of the results.
     #[arg(long, value_name = "ORDER", default_value = "score")]
@@ -149,17 +255,114 @@ pub struct SearchArgs {
     #[arg(long)]
     pub no_collapse: bool,
 
-    #[command(flatten)]
-    pub output: OutputArgs,
-
     /// Also return boilerplate passages (newsletter prompts, buttons, image credits,
     /// paragraphs repeated across unrelated articles).
     #[arg(long)]
     pub include_boilerplate: bool,
+}
 
-    /// Do not update the index first, even if files were added to the seeds folder.
+/// What counts can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FacetName {
+    Collection,
+    Author,
+    Source,
+    Year,
+    Month,
+}
+
+/// Arguments of `seedsearch count`.
+#[derive(Debug, Args)]
+pub struct CountArgs {
+    /// The query, as for `search`.
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Also count by collection, author, source, year or month, comma-separated.
+    #[arg(long, value_name = "FACETS", value_delimiter = ',')]
+    pub facets: Vec<FacetName>,
+
+    /// Count boilerplate passages too.
+    #[arg(long)]
+    pub include_boilerplate: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Do not update the index first.
     #[arg(long)]
     pub no_sync: bool,
+}
+
+/// Arguments of `seedsearch similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The passage (DOC_ID:N) or article (DOC_ID, or the path a search printed) to find
+    /// others like.
+    #[arg(value_name = "DOC_ID[:N]")]
+    pub target: String,
+
+    #[command(flatten)]
+    pub options: SearchOptions,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Do not update the index first.
+    #[arg(long)]
+    pub no_sync: bool,
+}
+
+/// Arguments of `seedsearch saved`.
+#[derive(Debug, Args)]
+pub struct SavedArgs {
+    #[command(subcommand)]
+    pub action: SavedAction,
+}
+
+/// What to do with saved searches.
+#[derive(Debug, Subcommand)]
+pub enum SavedAction {
+    /// Save a search under a name (with its options); every later sync reports its new
+    /// matching passages.
+    Add {
+        /// A name for the search (letters, digits, `-`, `_`, `.`).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The query, as for `search`.
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        #[command(flatten)]
+        options: SearchOptions,
+        /// Replace a saved search of that name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the saved searches.
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Run a saved search; with --new, only passages it has not shown before.
+    Run {
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Only passages whose text entered the collection since this search last ran
+        /// with --new (then remember this run).
+        #[arg(long)]
+        new: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Do not update the index first.
+        #[arg(long)]
+        no_sync: bool,
+    },
+    /// Forget a saved search.
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 /// Arguments of `seedsearch index`.

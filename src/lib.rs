@@ -39,6 +39,7 @@ pub mod manifest;
 pub mod output;
 pub mod paths;
 pub mod query;
+pub mod saved;
 pub mod schema;
 pub mod search;
 pub mod snippet;
@@ -69,6 +70,10 @@ pub fn run(command: Command, config: &Config, ui: &Ui, cancel: &Cancel) -> Resul
         Command::List(args) => commands::list::run(&ctx, &args),
         Command::Show(args) => commands::show::run(&ctx, &args),
         Command::Stats(args) => commands::stats::run(&ctx, &args),
+        Command::Count(args) => commands::count::run(&ctx, &args),
+        Command::Similar(args) => commands::similar::run(&ctx, &args),
+        Command::Saved(args) => commands::saved::run(&ctx, &args),
         Command::Completions(args) => commands::completions::run(&ctx, &args),
+        Command::Man => commands::man::run(&ctx),
     }
 }

@@ -31,6 +31,24 @@ pub struct ArticleRecord {
     /// Text hashes of its content passages (see [`crate::article::passage_hash`]), sorted:
     /// what finds a paragraph repeated across articles.
     pub phashes: Vec<u64>,
+    /// For each of `phashes`, the sync generation in which that text first entered the
+    /// collection (kept across edits, renames and rebuilds): what saved searches call new.
+    pub first_seen: Vec<u64>,
+}
+
+impl Manifest {
+    /// When each content passage's text first entered the collection, by text hash.
+    pub fn first_seen(&self) -> std::collections::HashMap<u64, u64> {
+        let mut seen = std::collections::HashMap::new();
+        for article in self.articles.values() {
+            for (&phash, &generation) in article.phashes.iter().zip(&article.first_seen) {
+                seen.entry(phash)
+                    .and_modify(|g: &mut u64| *g = (*g).min(generation))
+                    .or_insert(generation);
+            }
+        }
+        seen
+    }
 }
 
 /// One file as last seen.
@@ -127,6 +145,7 @@ mod tests {
                 passages: 3,
                 metadata: BTreeMap::new(),
                 phashes: vec![1, 2],
+                first_seen: vec![1, 3],
             },
         );
         let bytes = manifest.to_bytes().unwrap();
@@ -134,5 +153,6 @@ mod tests {
         assert_eq!(back, manifest);
         assert!(Manifest::from_bytes(b"not a manifest").is_err());
         assert_eq!(back.indexed().count(), 1);
+        assert_eq!(back.first_seen()[&2], 3);
     }
 }

@@ -20,7 +20,7 @@ use crate::analyzer;
 /// Version of the on-disk layout (schema, analyzer, manifest). Bump it whenever an index
 /// written by the previous version would give wrong answers; users are then asked to run
 /// `seedsearch index --rebuild`.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Field names, as users type them in queries (`title:`, `section:`, `doc:`) and as they
 /// are stored.
@@ -47,6 +47,9 @@ pub mod names {
     pub const TITLE_LEN: &str = "title_len";
     pub const SECTION_LEN: &str = "section_len";
     pub const TEXT_LEN: &str = "text_len";
+    pub const AUTHOR_VALUE: &str = "author_value";
+    pub const SOURCE_VALUE: &str = "source_value";
+    pub const FIRST_SEEN: &str = "first_seen";
 }
 
 /// Handles to every field, resolved once.
@@ -92,6 +95,12 @@ pub struct Fields {
     pub title_len: Field,
     pub section_len: Field,
     pub text_len: Field,
+    /// The front-matter author and source as written (fast, raw): what counts group by.
+    pub author_value: Field,
+    pub source_value: Field,
+    /// The sync generation in which the passage's text first entered the collection
+    /// (indexed and fast): what saved searches call new.
+    pub first_seen: Field,
 }
 
 /// Separates doc_id and path in the `sources` column.
@@ -136,7 +145,7 @@ pub fn build() -> (Schema, Fields) {
     builder.add_text_field(names::SOURCE_FILES, TextOptions::default().set_fast("raw"));
     builder.add_text_field(names::DOC, exact(true));
     builder.add_text_field(names::PATH, TextOptions::default().set_stored());
-    builder.add_text_field(names::COLLECTION, exact(false));
+    builder.add_text_field(names::COLLECTION, exact(false).set_fast("raw"));
     builder.add_text_field(names::TITLE, text(true, true));
     builder.add_text_field(names::SECTION, text(true, true));
     builder.add_text_field(names::TEXT, text(true, true));
@@ -154,6 +163,12 @@ pub fn build() -> (Schema, Fields) {
     builder.add_text_field(names::META, TextOptions::default().set_stored());
     builder.add_text_field(names::AUTHOR, text(false, false));
     builder.add_text_field(names::SOURCE, text(false, false));
+    builder.add_text_field(names::AUTHOR_VALUE, TextOptions::default().set_fast("raw"));
+    builder.add_text_field(names::SOURCE_VALUE, TextOptions::default().set_fast("raw"));
+    builder.add_u64_field(
+        names::FIRST_SEEN,
+        NumericOptions::default().set_indexed().set_fast(),
+    );
     builder.add_date_field(names::DATE, DateOptions::default().set_indexed().set_fast());
     builder.add_u64_field(names::LEAD, NumericOptions::default().set_indexed());
     for name in [names::TITLE_LEN, names::SECTION_LEN, names::TEXT_LEN] {
@@ -204,6 +219,9 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         title_len: f(names::TITLE_LEN)?,
         section_len: f(names::SECTION_LEN)?,
         text_len: f(names::TEXT_LEN)?,
+        author_value: f(names::AUTHOR_VALUE)?,
+        source_value: f(names::SOURCE_VALUE)?,
+        first_seen: f(names::FIRST_SEEN)?,
     })
 }
 
@@ -240,6 +258,8 @@ pub struct PassageFields<'a> {
     /// Tokens in the section heading and the text (see [`Fields::text_len`]).
     pub section_tokens: u64,
     pub text_tokens: u64,
+    /// When the passage's text first entered the collection (see [`Fields::first_seen`]).
+    pub first_seen: u64,
 }
 
 impl Fields {
@@ -274,9 +294,11 @@ impl Fields {
         }
         if let Some(author) = article.metadata.get("author") {
             doc.add_text(self.author, author);
+            doc.add_text(self.author_value, author.trim());
         }
         if let Some(source) = article.metadata.get("source") {
             doc.add_text(self.source, source);
+            doc.add_text(self.source_value, source.trim());
         }
         if let Some(date) = article.date {
             doc.add_date(self.date, date);
@@ -306,6 +328,7 @@ impl Fields {
         }
         doc.add_u64(self.section_len, passage.section_tokens);
         doc.add_u64(self.text_len, passage.text_tokens);
+        doc.add_u64(self.first_seen, passage.first_seen);
         doc
     }
 }

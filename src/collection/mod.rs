@@ -18,14 +18,17 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 use tantivy::IndexReader;
 
+use crate::analyzer;
 use crate::catalog::{self, ArticleView, Entry, Stats};
 use crate::corpus;
 use crate::indexer::{self, Options, Progress, Report};
 use crate::interrupt::{self, Cancel};
+use crate::manifest::FileState;
 use crate::manifest::Manifest;
 pub use crate::paths::Paths;
 use crate::paths::{display_path, shown_from_cwd};
-use crate::search::{Engine, Request, Results, SearchError};
+use crate::saved::Saved;
+use crate::search::{Engine, Like, Request, Results, SearchError};
 use crate::store::{Payload, Store};
 
 /// Hears what a collection does while it works: notes and warnings as sentences, the
@@ -198,6 +201,78 @@ impl Collection {
         catalog::stats(&self.reader.searcher(), &self.store, &self.payload)
     }
 
+    /// What "like `target`" means (`DOC_ID:N` for a passage, `DOC_ID` for a whole
+    /// article): its most distinctive words, weighted by how often it uses them and how
+    /// rare they are, and the articles to leave out (its own and its copies).
+    ///
+    /// # Errors
+    /// An unknown doc_id or passage number, or an unreadable index.
+    pub fn like(&self, target: &str) -> Result<Like> {
+        const WORDS: usize = 25;
+        let view = self.article(target, 0)?;
+        let text: String = match view.focus {
+            Some(n) => view
+                .passages
+                .iter()
+                .filter(|p| p.passage == n)
+                .map(|p| p.text.clone())
+                .collect(),
+            None => view
+                .passages
+                .iter()
+                .filter(|p| p.boilerplate.is_none())
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        let mut counts: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+        for term in analyzer::terms(&text) {
+            if term.chars().count() > 1 && !analyzer::is_function_word(&term) {
+                *counts.entry(term).or_default() += 1.0;
+            }
+        }
+        let searcher = self.reader.searcher();
+        let n = searcher.num_docs() as f32;
+        let mut weighted: Vec<(String, f32)> = Vec::with_capacity(counts.len());
+        for (term, tf) in counts {
+            let df = crate::search::stats::live_doc_freq(
+                &searcher,
+                &tantivy::Term::from_field_text(self.store.fields.text, &term),
+            )? as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            weighted.push((term, (1.0 + tf.ln()) * idf));
+        }
+        weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        weighted.truncate(WORDS);
+        let top = weighted
+            .first()
+            .map_or(1.0, |(_, w)| *w)
+            .max(f32::MIN_POSITIVE);
+        for (_, w) in &mut weighted {
+            *w /= top;
+        }
+        let manifest = self.manifest()?;
+        let own = manifest
+            .indexed()
+            .find_map(|(_, record, hash)| match &record.state {
+                FileState::Indexed { doc_id, .. } if *doc_id == view.doc_id => Some(hash),
+                _ => None,
+            });
+        let mut exclude = Vec::new();
+        if let Some(own) = own {
+            exclude.push(indexer::article_key(own));
+            exclude.extend(
+                indexer::copies_of(&manifest, own)
+                    .into_iter()
+                    .map(indexer::article_key),
+            );
+        }
+        Ok(Like {
+            terms: weighted,
+            exclude,
+        })
+    }
+
     /// The seeds folder the index follows, as paths are shown from here.
     pub fn seeds_shown(&self) -> PathBuf {
         shown_from_cwd(&self.payload.seeds)
@@ -214,9 +289,60 @@ pub fn sync(
     reporter: &dyn Reporter,
     cancel: &Cancel,
 ) -> Result<Report> {
-    let report = indexer::sync(paths, options, reporter, cancel)?;
+    let mut report = indexer::sync(paths, options, reporter, cancel)?;
+    if report.committed {
+        match alerts(paths, report.generation) {
+            Ok(alerts) => report.alerts = alerts,
+            Err(err) => reporter.warn(&format!("{err:#}; saved searches were not checked")),
+        }
+    }
     reporter.synced(&report, paths);
     Ok(report)
+}
+
+/// The new matches of every saved search in the sync that committed `generation`: each
+/// query runs against the passages whose text first came in that sync only, so checking
+/// them costs little however large the collection.
+fn alerts(paths: &Paths, generation: u64) -> Result<Vec<indexer::Alert>> {
+    let saved = Saved::load(&paths.index)?;
+    if saved.searches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(store) = Store::open(&paths.index)? else {
+        return Ok(Vec::new());
+    };
+    let collection = Collection::read(paths, store)?;
+    let mut alerts = Vec::new();
+    for search in &saved.searches {
+        let request = Request {
+            newer_than: Some(generation.saturating_sub(1)),
+            articles: Some(1),
+            limit: 100,
+            offset: 0,
+            ..search.request()
+        };
+        let results = match collection.search(&request) {
+            Ok(results) => results,
+            // A saved query that no longer compiles is reported, not fatal to the sync.
+            Err(err) => {
+                return Err(anyhow!("saved search `{}`: {err}", search.name));
+            }
+        };
+        if results.matched_passages == 0 {
+            continue;
+        }
+        alerts.push(indexer::Alert {
+            search: search.name.clone(),
+            passages: results.matched_passages,
+            articles: results
+                .articles
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| (a.doc_id, a.path, a.matching_passages))
+                .collect(),
+        });
+    }
+    Ok(alerts)
 }
 
 /// An index built from one folder is not switched to another by a search: the warning to

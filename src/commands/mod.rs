@@ -3,11 +3,15 @@
 
 pub mod add;
 pub mod completions;
+pub mod count;
 pub mod index;
 pub mod list;
+pub mod man;
 pub mod remove;
+pub mod saved;
 pub mod search;
 pub mod show;
+pub mod similar;
 pub mod stats;
 
 use crate::collection::Paths;

@@ -15,12 +15,15 @@ use std::sync::{mpsc, Arc};
 use anyhow::{anyhow, Context, Result};
 
 use super::Ctx;
-use crate::cli::{Format, SearchArgs, SortOrder};
+use serde::Deserialize;
+
+use crate::cli::{FacetName, Format, SearchArgs, SearchOptions, SortOrder};
 use crate::collection::{Collection, Freshness};
 use crate::exit::Exit;
 use crate::output::json::{FailedJson, ResultsJson};
+use crate::output::Vimgrep;
 use crate::paths::display_path;
-use crate::search::{Engine, Request, SearchError, SortBy};
+use crate::search::{Engine, Facet, Request, SearchError, SortBy};
 
 /// Batch queries answered but not yet printed, at most: bounds memory on a long input.
 const IN_FLIGHT: usize = 256;
@@ -41,29 +44,23 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> Result<Exit> {
         Freshness::Sync
     };
     let collection = Collection::open(ctx.paths(), freshness, &ctx.reporter(), ctx.cancel)?;
-    let template = Request {
-        query: String::new(),
-        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
-        offset: usize::try_from(args.offset).unwrap_or(usize::MAX),
-        include_boilerplate: args.include_boilerplate,
-        collapse: !args.no_collapse,
-        per_doc: args
-            .per_doc
-            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
-        sort: match args.sort {
-            SortOrder::Score => SortBy::Score,
-            SortOrder::Date => SortBy::Date,
-        },
-    };
+    let mut template = request(&args.options);
+    if let Some(target) = &args.like {
+        template.like = Some(collection.like(target)?);
+    }
     match &args.batch {
         Some(path) => batch(ctx, Arc::new(collection.engine().clone()), template, path),
         None => {
-            let format = args.output.format();
             let request = Request {
                 query: args.query.join(" "),
                 ..template
             };
-            let outcome = single(ctx, collection.engine(), &request, format);
+            let shape = if args.vimgrep {
+                Shape::Vimgrep
+            } else {
+                Shape::Format(args.output.format())
+            };
+            let outcome = single(ctx, collection.engine(), &request, shape);
             // The process ends right after one query: unmapping and freeing the index
             // readers one by one would cost ~10% of a whole search, and the OS reclaims
             // everything at exit anyway. (Batch mode drops them: it runs long.)
@@ -73,7 +70,60 @@ pub fn run(ctx: &Ctx, args: &SearchArgs) -> Result<Exit> {
     }
 }
 
-fn single(ctx: &Ctx, engine: &Engine, request: &Request, format: Format) -> Result<Exit> {
+/// The request the search options describe (with no query yet).
+pub fn request(options: &SearchOptions) -> Request {
+    Request {
+        limit: usize::try_from(options.limit).unwrap_or(usize::MAX),
+        offset: usize::try_from(options.offset).unwrap_or(usize::MAX),
+        include_boilerplate: options.include_boilerplate,
+        collapse: !options.no_collapse,
+        per_doc: options
+            .per_doc
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        sort: match options.sort {
+            SortOrder::Score => SortBy::Score,
+            SortOrder::Date => SortBy::Date,
+        },
+        articles: options
+            .articles
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        facets: facets(&options.facets),
+        explain: options.explain,
+        ..Request::new("")
+    }
+}
+
+/// The facets named on the command line.
+pub fn facets(names: &[FacetName]) -> Vec<Facet> {
+    let mut out: Vec<Facet> = Vec::new();
+    for name in names {
+        let facet = match name {
+            FacetName::Collection => Facet::Collection,
+            FacetName::Author => Facet::Author,
+            FacetName::Source => Facet::Source,
+            FacetName::Year => Facet::Year,
+            FacetName::Month => Facet::Month,
+        };
+        if !out.contains(&facet) {
+            out.push(facet);
+        }
+    }
+    out
+}
+
+/// How one search's results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Format(Format),
+    /// `path:line:column:text`, one line per hit.
+    Vimgrep,
+}
+
+/// Runs one request and prints its results.
+///
+/// # Errors
+/// A malformed query, or an unreadable index.
+pub fn single(ctx: &Ctx, engine: &Engine, request: &Request, shape: Shape) -> Result<Exit> {
     let results = match engine.search(request) {
         Ok(results) => results,
         Err(SearchError::Query(err)) => {
@@ -87,24 +137,41 @@ fn single(ctx: &Ctx, engine: &Engine, request: &Request, format: Format) -> Resu
     for warning in &results.warnings {
         ctx.ui.warn(warning);
     }
-    ctx.ui.emit(format, &results)?;
+    let format = match shape {
+        Shape::Vimgrep => {
+            ctx.ui.emit(Format::Text, &Vimgrep(&results))?;
+            Format::Text
+        }
+        Shape::Format(format) => {
+            ctx.ui.emit(format, &results)?;
+            format
+        }
+    };
     if format == Format::Text {
         for note in crate::output::text::explanations(&results) {
             ctx.ui.note(&note);
         }
     }
-    if format == Format::Text && ctx.ui.stdout_is_terminal() {
-        let shown = results.hits.len();
+    if format == Format::Text && ctx.ui.stdout_is_terminal() && shape != Shape::Vimgrep {
+        let shown = results
+            .articles
+            .as_ref()
+            .map_or(results.hits.len(), Vec::len);
         let last = request.offset + shown;
+        let what = if results.articles.is_some() {
+            "articles"
+        } else {
+            "results"
+        };
         if results.total_hits > last && shown > 0 {
             ctx.ui.note(&format!(
-                "showing {}-{last} of {} results (--offset {last} for more)",
+                "showing {}-{last} of {} {what} (--offset {last} for more)",
                 request.offset + 1,
                 results.total_hits
             ));
         }
     }
-    Ok(Exit::found(!results.hits.is_empty()))
+    Ok(Exit::found(results.found()))
 }
 
 /// What one batch query produced: its JSON line and whether it found or failed.
@@ -114,15 +181,26 @@ struct Answer {
     failed: bool,
 }
 
-fn answer(engine: &Engine, template: &Request, query: String) -> Answer {
-    let request = Request {
-        query,
-        ..template.clone()
+fn answer(engine: &Engine, template: &Request, line: String) -> Answer {
+    let request = match batch_request(template, line) {
+        Ok(request) => request,
+        Err((query, error)) => {
+            let encoded = serde_json::to_string(&FailedJson {
+                version: crate::output::json::VERSION,
+                query: &query,
+                error: &error,
+            });
+            return Answer {
+                line: encoded.unwrap_or_default(),
+                found: false,
+                failed: true,
+            };
+        }
     };
     let (encoded, found, failed) = match engine.search(&request) {
         Ok(results) => (
             serde_json::to_string(&ResultsJson::from(&results)),
-            !results.hits.is_empty(),
+            results.found(),
             false,
         ),
         Err(err) => {
@@ -148,6 +226,67 @@ fn answer(engine: &Engine, template: &Request, query: String) -> Answer {
         found,
         failed,
     }
+}
+
+/// A batch line as a JSON object: the query and any search option.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchLine {
+    query: String,
+    limit: Option<usize>,
+    offset: Option<usize>,
+    per_doc: Option<usize>,
+    articles: Option<usize>,
+    #[serde(default)]
+    facets: Vec<FacetName>,
+    explain: Option<bool>,
+    sort: Option<String>,
+    include_boilerplate: Option<bool>,
+    no_collapse: Option<bool>,
+}
+
+/// The request a batch line asks for: a plain line is a query with the command line's
+/// options; a line starting with `{` is a JSON object that may also set options.
+fn batch_request(template: &Request, line: String) -> Result<Request, (String, String)> {
+    if !line.trim_start().starts_with('{') {
+        return Ok(Request {
+            query: line,
+            ..template.clone()
+        });
+    }
+    let parsed: BatchLine =
+        serde_json::from_str(&line).map_err(|e| (line.clone(), format!("bad batch line: {e}")))?;
+    let sort = match parsed.sort.as_deref() {
+        None => template.sort,
+        Some("score") => SortBy::Score,
+        Some("date") => SortBy::Date,
+        Some(other) => {
+            return Err((
+                parsed.query,
+                format!("bad batch line: sort is `score` or `date`, not `{other}`"),
+            ))
+        }
+    };
+    let facet_list = if parsed.facets.is_empty() {
+        template.facets.clone()
+    } else {
+        facets(&parsed.facets)
+    };
+    Ok(Request {
+        limit: parsed.limit.unwrap_or(template.limit).clamp(1, 100_000),
+        offset: parsed.offset.unwrap_or(template.offset),
+        per_doc: parsed.per_doc.or(template.per_doc).filter(|&n| n > 0),
+        articles: parsed.articles.or(template.articles).filter(|&n| n > 0),
+        facets: facet_list,
+        explain: parsed.explain.unwrap_or(template.explain),
+        sort,
+        include_boilerplate: parsed
+            .include_boilerplate
+            .unwrap_or(template.include_boilerplate),
+        collapse: parsed.no_collapse.map_or(template.collapse, |no| !no),
+        query: parsed.query,
+        ..template.clone()
+    })
 }
 
 /// What the reading side of a batch sends the printing side.

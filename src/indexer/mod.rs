@@ -12,7 +12,7 @@ mod plan;
 mod repeated;
 mod write;
 
-pub use repeated::{repeated_paragraphs, DEFAULT_BOILERPLATE_REPEATS};
+pub use repeated::{copies_of, repeated_paragraphs, DEFAULT_BOILERPLATE_REPEATS};
 pub use write::article_key;
 
 use std::path::PathBuf;
@@ -65,6 +65,18 @@ pub trait Progress: Sync {
 pub struct Silent;
 impl Progress for Silent {}
 
+/// The new matches of one saved search in one sync (filled in by
+/// [`crate::collection::sync`], which runs the saved searches after a commit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// The saved search's name.
+    pub search: String,
+    /// New matching passages, in all.
+    pub passages: usize,
+    /// The articles they are in: `(doc_id, path, passages)`.
+    pub articles: Vec<(String, String, usize)>,
+}
+
 /// What a sync did.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -90,6 +102,10 @@ pub struct Report {
     /// The seeds folder the index was built from before, when it was another one.
     pub previous_seeds: Option<PathBuf>,
     pub warnings: Vec<Problem>,
+    /// The saved searches with new matches in this sync.
+    pub alerts: Vec<Alert>,
+    /// The generation this sync committed (or found, when nothing changed).
+    pub generation: u64,
 }
 
 /// Syncs the index in `paths.index` with the seeds folder `paths.seeds`.
@@ -115,18 +131,19 @@ pub fn sync(
         let payload = store.payload()?;
         // Listing the folder waits mostly on the kernel; decoding the manifest meanwhile
         // hides most of its cost on a large index.
-        let (listing, old) = std::thread::scope(|scope| {
-            let old = scope.spawn(|| {
-                if options.rebuild {
-                    Ok(Manifest::default())
-                } else {
-                    store.manifest(&payload)
-                }
-            });
+        let (listing, read) = std::thread::scope(|scope| {
+            let old = scope.spawn(|| store.manifest(&payload));
             let listing = corpus::walk(given);
             (listing, join(old))
         });
-        let (listing, old) = (listing?, old?);
+        let listing = listing?;
+        // A rebuild starts from nothing, but remembers when each text first came: a
+        // rebuild brings nothing new. (An unreadable manifest is what --rebuild repairs.)
+        let (old, earlier) = if options.rebuild {
+            (Manifest::default(), read.unwrap_or_default())
+        } else {
+            (read?, Manifest::default())
+        };
         let (old_records, gone) = plan::match_records(&listing.files, &old);
         let wanted = plan::to_read(
             &listing.files,
@@ -190,12 +207,20 @@ pub fn sync(
         }
         // The plan borrows the old manifest's records; what it needs of them was copied.
         drop((old_records, gone));
-        let outcome = write::apply(&store, &writer, plan, old, progress, cancel)?;
+        let generation = payload.generation + 1;
+        let history = write::History {
+            first_seen: if options.rebuild {
+                earlier.first_seen()
+            } else {
+                old.first_seen()
+            },
+            generation,
+        };
+        let outcome = write::apply(&store, &writer, plan, old, &history, progress, cancel)?;
         report.passages_written = outcome.passages_written;
         report.warnings.extend(outcome.warnings);
         let manifest = outcome.manifest;
         let (files, articles, passages) = totals(&manifest);
-        let generation = payload.generation + 1;
         cancel.check()?;
         // The repeated-paragraph rule reads the manifest while it is written out.
         let (written, repeated) = std::thread::scope(|scope| {
@@ -225,6 +250,7 @@ pub fn sync(
         report.articles = articles;
         report.passages = passages;
         report.committed = true;
+        report.generation = generation;
         report.elapsed = started.elapsed();
         return Ok(report);
     }

@@ -5,6 +5,7 @@
 //! once per sync; searches and views only look the result up (see
 //! [`crate::store::Repeated`]).
 
+use crate::corpus::ContentHash;
 use crate::manifest::Manifest;
 use crate::store::Repeated;
 
@@ -62,6 +63,43 @@ pub fn repeated_paragraphs(manifest: &Manifest, threshold: u32) -> Repeated {
         }
     }
     Repeated::new(repeated)
+}
+
+/// The articles that are copies of the article `hash` (the same story, reprinted: they
+/// share at least half of the smaller one's paragraphs), itself left out.
+pub fn copies_of(manifest: &Manifest, hash: ContentHash) -> Vec<ContentHash> {
+    let Some(own) = manifest.articles.get(&hash) else {
+        return Vec::new();
+    };
+    manifest
+        .articles
+        .iter()
+        .filter(|(other, record)| {
+            **other != hash
+                && !record.phashes.is_empty()
+                && !own.phashes.is_empty()
+                && shares_half(&own.phashes, &record.phashes)
+        })
+        .map(|(other, _)| *other)
+        .collect()
+}
+
+/// Whether two articles (sorted passage hashes) share at least [`SAME_STORY_SHARE`] of the
+/// smaller one's paragraphs.
+fn shares_half(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared as f64 / a.len().min(b.len()) as f64 >= SAME_STORY_SHARE
 }
 
 /// Whether two articles (sorted passage hashes) that both contain the paragraph `h` are

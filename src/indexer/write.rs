@@ -2,7 +2,7 @@
 //! was kept from planning), split into passages and added as one document per passage,
 //! on all cores. Nothing is committed here; [`super::sync`] commits.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{anyhow, Result};
@@ -35,6 +35,7 @@ pub(super) fn apply(
     writer: &IndexWriter<TantivyDocument>,
     plan: Plan,
     old: Manifest,
+    history: &History,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Outcome> {
@@ -62,7 +63,7 @@ pub(super) fn apply(
             if failed.load(Ordering::Relaxed) || cancel.is_cancelled() {
                 return None;
             }
-            let result = write_article(&fields, writer, job);
+            let result = write_article(&fields, writer, job, history);
             progress.advance();
             if result.is_err() {
                 failed.store(true, Ordering::Relaxed);
@@ -132,10 +133,28 @@ pub(super) enum Written {
     Changed,
 }
 
+/// When texts first entered the collection, and the generation being written.
+pub(super) struct History {
+    /// First-seen generation by passage text hash, from the manifest before this sync.
+    pub first_seen: HashMap<u64, u64>,
+    /// The generation this sync commits.
+    pub generation: u64,
+}
+
+impl History {
+    fn first_seen(&self, phash: u64) -> u64 {
+        self.first_seen
+            .get(&phash)
+            .copied()
+            .unwrap_or(self.generation)
+    }
+}
+
 pub(super) fn write_article(
     fields: &Fields,
     writer: &IndexWriter<TantivyDocument>,
     job: &Job,
+    history: &History,
 ) -> Result<Written> {
     let text = match &job.text {
         Some(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
@@ -198,6 +217,7 @@ pub(super) fn write_article(
                 lead: lead == Some(i),
                 section_tokens: passage.section.as_deref().map_or(0, analyzer::count_terms),
                 text_tokens: analyzer::count_terms(&passage.text),
+                first_seen: history.first_seen(phash),
             },
         );
         writer
@@ -213,12 +233,14 @@ pub(super) fn write_article(
         .collect();
     phashes.sort_unstable();
     phashes.dedup();
+    let first_seen = phashes.iter().map(|&h| history.first_seen(h)).collect();
     Ok(Written::Indexed {
         record: ArticleRecord {
             title,
             passages: u32::try_from(article.passages.len()).unwrap_or(u32::MAX),
             metadata: article.metadata.clone(),
             phashes,
+            first_seen,
         },
         notes,
     })

@@ -53,7 +53,7 @@ use crate::catalog::{ArticleView, Entry, FileRef, PassageView, Stats};
 use crate::collection::{AddReport, Added, AlreadyThere, RemoveReport, Removed};
 use crate::corpus::Problem;
 use crate::indexer::Report;
-use crate::search::{Hit, Results, Source};
+use crate::search::{ArticleHit, Explanation, Facets, Hit, Results, Source};
 
 /// The version of the JSON schema every document carries.
 pub const VERSION: u32 = 1;
@@ -74,7 +74,12 @@ pub struct ResultsJson<'a> {
     pub query: &'a str,
     pub total_hits: usize,
     pub matched_passages: usize,
+    pub matched_articles: usize,
     pub hits: Vec<HitJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub articles: Option<Vec<ArticleHitJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<BTreeMap<&'static str, Vec<FacetCountJson<'a>>>>,
     pub warnings: &'a [String],
     pub unmatched: &'a [String],
     pub suggestions: Vec<SuggestionJson<'a>>,
@@ -88,7 +93,13 @@ impl<'a> From<&'a Results> for ResultsJson<'a> {
             query: &r.query,
             total_hits: r.total_hits,
             matched_passages: r.matched_passages,
+            matched_articles: r.matched_articles,
             hits: r.hits.iter().map(HitJson::from).collect(),
+            articles: r
+                .articles
+                .as_ref()
+                .map(|a| a.iter().map(ArticleHitJson::from).collect()),
+            facets: r.facets.as_ref().map(facets_json),
             warnings: &r.warnings,
             unmatched: &r.unmatched,
             suggestions: r
@@ -100,6 +111,115 @@ impl<'a> From<&'a Results> for ResultsJson<'a> {
                 })
                 .collect(),
             hidden_boilerplate: r.hidden_boilerplate,
+        }
+    }
+}
+
+/// `count --format json`.
+#[derive(Serialize)]
+pub struct CountJson<'a> {
+    pub version: u32,
+    pub query: &'a str,
+    pub matched_passages: usize,
+    pub matched_articles: usize,
+    pub total_hits: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<BTreeMap<&'static str, Vec<FacetCountJson<'a>>>>,
+    pub warnings: &'a [String],
+    pub unmatched: &'a [String],
+}
+
+impl<'a> From<&'a Results> for CountJson<'a> {
+    fn from(r: &'a Results) -> Self {
+        CountJson {
+            version: VERSION,
+            query: &r.query,
+            matched_passages: r.matched_passages,
+            matched_articles: r.matched_articles,
+            total_hits: r.total_hits,
+            facets: r.facets.as_ref().map(facets_json),
+            warnings: &r.warnings,
+            unmatched: &r.unmatched,
+        }
+    }
+}
+
+/// Counts under each facet value.
+#[derive(Serialize)]
+pub struct FacetCountJson<'a> {
+    pub value: &'a str,
+    pub articles: usize,
+    pub passages: usize,
+}
+
+/// `{"collection": [{value, articles, passages}], "month": [...]}`.
+pub fn facets_json(facets: &Facets) -> BTreeMap<&'static str, Vec<FacetCountJson<'_>>> {
+    facets
+        .iter()
+        .map(|(facet, counts)| {
+            (
+                facet.as_str(),
+                counts
+                    .iter()
+                    .map(|c| FacetCountJson {
+                        value: &c.value,
+                        articles: c.articles,
+                        passages: c.passages,
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// One article of the article view: its best passages in article order.
+#[derive(Serialize)]
+pub struct ArticleHitJson<'a> {
+    pub rank: usize,
+    pub score: f32,
+    pub doc_id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub title_highlights: &'a [[usize; 2]],
+    pub metadata: &'a BTreeMap<String, String>,
+    pub also_in: Vec<SourceJson<'a>>,
+    pub matching_passages: usize,
+    pub passages: Vec<HitJson<'a>>,
+}
+
+impl<'a> From<&'a ArticleHit> for ArticleHitJson<'a> {
+    fn from(a: &'a ArticleHit) -> Self {
+        ArticleHitJson {
+            rank: a.rank,
+            score: a.score,
+            doc_id: &a.doc_id,
+            path: &a.path,
+            title: &a.title,
+            title_highlights: &a.title_highlights,
+            metadata: &a.metadata,
+            also_in: a.also_in.iter().map(SourceJson::from).collect(),
+            matching_passages: a.matching_passages,
+            passages: a.passages.iter().map(HitJson::from).collect(),
+        }
+    }
+}
+
+/// How a score was made: `{value, description, details: [...]}`, the details adding up
+/// (or, under a product, multiplying) to the value.
+#[derive(Serialize)]
+pub struct ExplanationJson<'a> {
+    pub value: f32,
+    pub description: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ExplanationJson<'a>>,
+}
+
+impl<'a> From<&'a Explanation> for ExplanationJson<'a> {
+    fn from(e: &'a Explanation) -> Self {
+        ExplanationJson {
+            value: e.value,
+            description: &e.description,
+            details: e.details.iter().map(ExplanationJson::from).collect(),
         }
     }
 }
@@ -134,6 +254,8 @@ pub struct HitJson<'a> {
     pub section_highlights: &'a [[usize; 2]],
     pub metadata: &'a BTreeMap<String, String>,
     pub also_in: Vec<SourceJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<ExplanationJson<'a>>,
 }
 
 impl<'a> HitJson<'a> {
@@ -168,6 +290,7 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
             section_highlights: &h.section_highlights,
             metadata: &h.metadata,
             also_in: h.also_in.iter().map(SourceJson::from).collect(),
+            explanation: h.explanation.as_ref().map(ExplanationJson::from),
         }
     }
 }
@@ -221,6 +344,22 @@ pub struct ReportJson<'a> {
     pub seeds: &'a Path,
     pub previous_seeds: Option<&'a Path>,
     pub warnings: Vec<ProblemJson<'a>>,
+    pub alerts: Vec<AlertJson<'a>>,
+}
+
+/// A saved search's new matches in a sync.
+#[derive(Serialize)]
+pub struct AlertJson<'a> {
+    pub search: &'a str,
+    pub passages: usize,
+    pub articles: Vec<AlertArticleJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct AlertArticleJson<'a> {
+    pub doc_id: &'a str,
+    pub path: &'a str,
+    pub passages: usize,
 }
 
 impl<'a> From<&'a Report> for ReportJson<'a> {
@@ -240,6 +379,23 @@ impl<'a> From<&'a Report> for ReportJson<'a> {
             seeds: &r.seeds,
             previous_seeds: r.previous_seeds.as_deref(),
             warnings: r.warnings.iter().map(ProblemJson::from).collect(),
+            alerts: r
+                .alerts
+                .iter()
+                .map(|a| AlertJson {
+                    search: &a.search,
+                    passages: a.passages,
+                    articles: a
+                        .articles
+                        .iter()
+                        .map(|(doc_id, path, passages)| AlertArticleJson {
+                            doc_id,
+                            path,
+                            passages: *passages,
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }

@@ -157,6 +157,32 @@ impl Stream {
     }
 }
 
+/// Search results as `rg --vimgrep` lines (text output only).
+pub struct Vimgrep<'a>(pub &'a Results);
+
+impl View for Vimgrep<'_> {
+    fn text(&self, out: &mut dyn Write, _color: bool) -> io::Result<()> {
+        text::vimgrep(out, self.0)
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.0.json(out)
+    }
+}
+
+/// The numbers of `count` (the JSON is the search document without hits).
+pub struct Counted<'a>(pub &'a Results);
+
+impl View for Counted<'_> {
+    fn text(&self, out: &mut dyn Write, color: bool) -> io::Result<()> {
+        text::count(out, self.0, color)
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json::line(out, &json::CountJson::from(self.0))
+    }
+}
+
 /// Text made elsewhere (a completion script), printed as it is.
 pub struct Script(pub Vec<u8>);
 

@@ -105,5 +105,8 @@ impl collection::Reporter for Reporter {
             report,
             &crate::paths::display_path(&paths.seeds),
         ));
+        for line in text::alerts(report) {
+            self.ui.note(&line);
+        }
     }
 }

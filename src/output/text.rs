@@ -17,7 +17,7 @@ use anstyle::{AnsiColor, Style};
 use crate::article::Why;
 use crate::catalog::{ArticleView, Entry, Stats};
 use crate::indexer::Report;
-use crate::search::{Hit, Results};
+use crate::search::{ArticleHit, Explanation, Facet, Facets, Hit, Results};
 
 struct Palette {
     path: Style,
@@ -63,6 +63,168 @@ pub fn results(out: &mut dyn Write, results: &Results, color: bool) -> io::Resul
             writeln!(out)?;
         }
         hit_block(out, hit, &p)?;
+        if let Some(explanation) = &hit.explanation {
+            explanation_tree(out, explanation, 1, &p)?;
+        }
+    }
+    if let Some(articles) = &results.articles {
+        for (i, article) in articles.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            article_block(out, article, &p)?;
+        }
+    }
+    if let Some(facets) = &results.facets {
+        if results.found() {
+            writeln!(out)?;
+        }
+        facet_tables(out, facets, &p)?;
+    }
+    Ok(())
+}
+
+/// One article of the article view: where it is, how much of it matched, its headline,
+/// then its best passages in article order.
+fn article_block(out: &mut dyn Write, article: &ArticleHit, p: &Palette) -> io::Result<()> {
+    let (path, dim, line) = (p.path, p.dim, p.line);
+    let shown = article.passages.len();
+    let matched = if article.matching_passages > shown {
+        format!("{shown} of {} matching passages", article.matching_passages)
+    } else if article.matching_passages == 1 {
+        "1 matching passage".to_string()
+    } else {
+        format!("{} matching passages", article.matching_passages)
+    };
+    writeln!(
+        out,
+        "{path}{}{path:#}  {dim}{matched} · score {:.2}{dim:#}",
+        article.path, article.score
+    )?;
+    write!(out, "  ")?;
+    highlighted(out, &article.title, &article.title_highlights, p.title, p)?;
+    writeln!(out)?;
+    for hit in &article.passages {
+        write!(
+            out,
+            "  {line}#{}{line:#} {dim}line {}",
+            hit.passage, hit.line_start
+        )?;
+        if hit.headline_only {
+            write!(out, " · headline match")?;
+        }
+        write!(out, "{dim:#}")?;
+        if let Some(section) = &hit.section {
+            write!(out, " {dim}›{dim:#} ")?;
+            highlighted(out, section, &hit.section_highlights, p.section, p)?;
+        }
+        writeln!(out)?;
+        write!(out, "    ")?;
+        highlighted(out, &hit.snippet, &hit.highlights, Style::new(), p)?;
+        writeln!(out)?;
+        if let Some(explanation) = &hit.explanation {
+            explanation_tree(out, explanation, 2, p)?;
+        }
+    }
+    Ok(())
+}
+
+/// An explanation as an indented tree: each line a value and what it is.
+fn explanation_tree(
+    out: &mut dyn Write,
+    explanation: &Explanation,
+    depth: usize,
+    p: &Palette,
+) -> io::Result<()> {
+    let dim = p.dim;
+    writeln!(
+        out,
+        "{}{dim}{:>9.4}{dim:#}  {}",
+        "  ".repeat(depth),
+        explanation.value,
+        explanation.description
+    )?;
+    for detail in &explanation.details {
+        explanation_tree(out, detail, depth + 1, p)?;
+    }
+    Ok(())
+}
+
+/// Counts under each facet value, most articles first; months and years as a timeline
+/// of bars.
+fn facet_tables(out: &mut dyn Write, facets: &Facets, p: &Palette) -> io::Result<()> {
+    const BAR: usize = 40;
+    let dim = p.dim;
+    for (i, (facet, counts)) in facets.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let width = counts
+            .iter()
+            .map(|c| c.value.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(8, 40);
+        writeln!(
+            out,
+            "{dim}{:<width$}  articles  passages{dim:#}",
+            facet.as_str()
+        )?;
+        if counts.is_empty() {
+            writeln!(out, "  {dim}(no matching article has one){dim:#}")?;
+            continue;
+        }
+        let timeline = matches!(facet, Facet::Year | Facet::Month);
+        let most = counts.iter().map(|c| c.articles).max().unwrap_or(1).max(1);
+        for c in counts {
+            let value: String = c.value.chars().take(width).collect();
+            write!(out, "{value:<width$}  {:>8}  {:>8}", c.articles, c.passages)?;
+            if timeline {
+                let len = (c.articles * BAR).div_ceil(most);
+                write!(out, "  {}", "█".repeat(len))?;
+            }
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// `path:line:column:text` for each hit, as `rg --vimgrep` prints matches.
+///
+/// # Errors
+/// On write errors.
+pub fn vimgrep(out: &mut dyn Write, results: &Results) -> io::Result<()> {
+    let hits = results
+        .articles
+        .iter()
+        .flatten()
+        .flat_map(|a| a.passages.iter())
+        .chain(&results.hits);
+    for hit in hits {
+        let (line, column) = hit.first_match.unwrap_or((hit.line_start, 1));
+        let offset = usize::try_from(line.saturating_sub(hit.line_start)).unwrap_or(0);
+        let text = hit.text.lines().nth(offset).unwrap_or_default();
+        writeln!(out, "{}:{line}:{column}:{text}", hit.path)?;
+    }
+    Ok(())
+}
+
+/// The numbers of `count`: passages and articles, then the counts by facet.
+///
+/// # Errors
+/// On write errors.
+pub fn count(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    writeln!(
+        out,
+        "{} in {}",
+        plural(results.matched_passages, "passage", "passages"),
+        plural(results.matched_articles, "article", "articles")
+    )?;
+    if let Some(facets) = &results.facets {
+        writeln!(out)?;
+        facet_tables(out, facets, &Palette::new(color))?;
     }
     Ok(())
 }
@@ -215,6 +377,39 @@ pub fn report_summary(report: &Report, seeds_shown: &str) -> String {
         line.push_str(" (index already up to date)");
     }
     line
+}
+
+/// One line per saved search with new matches: `poland-drones: 2 new passages in
+/// world/2025-09-12-tusk (and 3 more articles)`.
+pub fn alerts(report: &Report) -> Vec<String> {
+    report
+        .alerts
+        .iter()
+        .map(|alert| {
+            let plural = if alert.passages == 1 { "" } else { "s" };
+            let named: Vec<&str> = alert
+                .articles
+                .iter()
+                .take(3)
+                .map(|(doc_id, _, _)| doc_id.as_str())
+                .collect();
+            let more = alert.articles.len().saturating_sub(named.len());
+            let tail = if more > 0 {
+                format!(
+                    " and {more} more article{}",
+                    if more == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{}: {} new passage{plural} in {}{tail}",
+                alert.search,
+                alert.passages,
+                named.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Writes the article list: doc_id, passages and title, one article per line.

@@ -72,6 +72,10 @@ pub struct Compiled {
     /// for an article when none of its passages matches; `None` when the query has no
     /// words to look for in headlines.
     pub headlines: Option<Box<dyn TQuery>>,
+    /// The scored parts of `passages`, labelled, whose scores add up to a passage's score
+    /// (for `--explain`); `headline_parts` the same for `headlines`.
+    pub parts: Vec<(String, Box<dyn TQuery>)>,
+    pub headline_parts: Vec<(String, Box<dyn TQuery>)>,
 }
 
 /// Where a search reads its words: in passages (text and section), or in headlines.
@@ -193,6 +197,8 @@ impl<'a> Compiler<'a> {
             let Some(core) = self.clauses(&content, Mode::Passage, false)? else {
                 return Ok(None);
             };
+            let mut scored: Vec<(String, Box<dyn TQuery>)> =
+                vec![("the query's words in the passage".into(), core.box_clone())];
             let mut parts: Vec<Part> = vec![(TOccur::Must, core)];
             parts.extend(self.filter_parts(&filter)?);
             let (required, lifts) = self.headline_parts(&headline)?;
@@ -206,15 +212,24 @@ impl<'a> Compiler<'a> {
                 let any: Box<dyn TQuery> = Box::new(BooleanQuery::new(lift));
                 lift = vec![(TOccur::Should, any)];
             }
+            for (_, q) in &lift {
+                let q = boosted(q.box_clone(), TITLE_BOOST);
+                scored.push((
+                    "the headline (lifts every passage of the article)".into(),
+                    q,
+                ));
+            }
             parts.extend(lift.into_iter().map(|(o, q)| (o, boosted(q, TITLE_BOOST))));
-            parts.extend(
-                self.proximity(&content)
-                    .into_iter()
-                    .map(|q| (TOccur::Should, q)),
-            );
+            for (pair, q) in self.proximity(&content) {
+                scored.push((format!("proximity of {pair}"), q.box_clone()));
+                parts.push((TOccur::Should, q));
+            }
+            let mut headline_scored = Vec::new();
             let headlines = if searches_headlines(&content) {
                 self.clauses(&content, Mode::Headline, false)?
                     .map(|core| -> Result<Box<dyn TQuery>, SearchError> {
+                        headline_scored
+                            .push(("the query's words in the headline".into(), core.box_clone()));
                         let mut parts: Vec<Part> = vec![(TOccur::Must, core), self.lead()];
                         parts.extend(self.filter_parts(&filter)?);
                         parts.extend(self.headline_parts(&headline)?.0);
@@ -227,14 +242,18 @@ impl<'a> Compiler<'a> {
             return Ok(Some(Compiled {
                 passages: Box::new(BooleanQuery::new(parts)),
                 headlines,
+                parts: scored,
+                headline_parts: headline_scored,
             }));
         }
 
         // No words for passages: list what the headline words, filters and exclusions
         // select. Headline words select articles, each once, by its lead passage.
         let mut parts: Vec<Part> = Vec::new();
+        let mut scored = Vec::new();
         if positive(&headline) {
             if let Some(q) = self.clauses(&headline, Mode::Passage, false)? {
+                scored.push(("the query's words in the headline".into(), q.box_clone()));
                 parts.push((TOccur::Must, q));
                 parts.push(self.lead());
             }
@@ -254,6 +273,8 @@ impl<'a> Compiler<'a> {
         Ok(Some(Compiled {
             passages: Box::new(BooleanQuery::new(parts)),
             headlines: None,
+            parts: scored,
+            headline_parts: Vec::new(),
         }))
     }
 
@@ -279,7 +300,7 @@ impl<'a> Compiler<'a> {
                 continue;
             };
             if let Some(boost) = clause.boost {
-                q = Box::new(BoostQuery::new(q, boost));
+                q = boosted(q, boost);
             }
             match clause.occur {
                 Occur::Must => required.push((TOccur::Must, q)),
@@ -320,8 +341,8 @@ impl<'a> Compiler<'a> {
     }
 
     /// Phrase-with-slop clauses on the text for each pair of neighbouring plain words of
-    /// the query (function words left out).
-    fn proximity(&mut self, clauses: &[Clause]) -> Vec<Box<dyn TQuery>> {
+    /// the query (function words left out), each with the pair it stands for.
+    fn proximity(&mut self, clauses: &[Clause]) -> Vec<(String, Box<dyn TQuery>)> {
         let mut words: Vec<String> = Vec::new();
         for clause in clauses {
             if let (Occur::Should | Occur::Must, Node::Word { field: None, text }) =
@@ -344,7 +365,10 @@ impl<'a> Compiler<'a> {
                     (1, Term::from_field_text(self.fields.text, &pair[1])),
                 ];
                 let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
-                boosted(Box::new(phrase), PROXIMITY_BOOST)
+                (
+                    format!("`{}` and `{}`", pair[0], pair[1]),
+                    boosted(Box::new(phrase), PROXIMITY_BOOST),
+                )
             })
             .collect()
     }
@@ -402,7 +426,7 @@ impl<'a> Compiler<'a> {
                 continue;
             };
             if let Some(boost) = clause.boost {
-                q = Box::new(BoostQuery::new(q, boost));
+                q = boosted(q, boost);
             }
             let filter = match kind(&clause.node) {
                 Kind::Filter(field) => Some(field),
@@ -1096,12 +1120,26 @@ fn terms_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn TQuery
     }
 }
 
+/// `q` weighed `boost` times. A boolean query's clauses are boosted one by one (the same
+/// sum), so every boost sits on a leaf, where `--explain` can read it.
 fn boosted(q: Box<dyn TQuery>, boost: f32) -> Box<dyn TQuery> {
     if (boost - 1.0).abs() < f32::EPSILON {
-        q
-    } else {
-        Box::new(BoostQuery::new(q, boost))
+        return q;
     }
+    if let Some(boolean) = q.downcast_ref::<BooleanQuery>() {
+        let clauses = boolean
+            .clauses()
+            .iter()
+            .map(|(occur, child)| match occur {
+                TOccur::MustNot => (*occur, child.box_clone()),
+                _ => (*occur, boosted(child.box_clone(), boost)),
+            })
+            .collect();
+        let mut rebuilt = BooleanQuery::new(clauses);
+        rebuilt.set_minimum_number_should_match(boolean.get_minimum_number_should_match());
+        return Box::new(rebuilt);
+    }
+    Box::new(BoostQuery::new(q, boost))
 }
 
 fn disjunction(mut parts: Vec<Part>) -> Option<Box<dyn TQuery>> {

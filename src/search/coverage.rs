@@ -64,6 +64,32 @@ impl Coverage {
         if !self.matters() || candidates.is_empty() {
             return Ok(());
         }
+        let held = self.held(searcher, candidates)?;
+        for (candidate, have) in candidates.iter_mut().zip(held) {
+            candidate.score *= self.factor(have);
+        }
+        Ok(())
+    }
+
+    /// What a passage holding `have` of the query's weight has its score multiplied by.
+    pub fn factor(&self, have: f32) -> f32 {
+        if !self.matters() {
+            return 1.0;
+        }
+        (have / self.total).clamp(0.0, 1.0).powf(POWER)
+    }
+
+    /// The query's total weight.
+    pub fn total(&self) -> f32 {
+        self.total
+    }
+
+    /// The weight of the query's terms each candidate holds in its text, section or
+    /// headline.
+    ///
+    /// # Errors
+    /// When the index cannot be read.
+    pub fn held(&self, searcher: &Searcher, candidates: &[Candidate]) -> tantivy::Result<Vec<f32>> {
         let mut held = vec![0.0f32; candidates.len()];
         // Candidates by segment and document, so each posting list is read forward once.
         let mut order: Vec<usize> = (0..candidates.len()).collect();
@@ -107,9 +133,6 @@ impl Coverage {
                 }
             }
         }
-        for (candidate, have) in candidates.iter_mut().zip(held) {
-            candidate.score *= (have / self.total).clamp(0.0, 1.0).powf(POWER);
-        }
-        Ok(())
+        Ok(held)
     }
 }

@@ -11,16 +11,25 @@ mod collect;
 pub mod compile;
 mod coverage;
 mod explain;
+pub mod facets;
 pub mod rank;
 pub mod stats;
+
+pub use explain::Explanation;
+pub use facets::{Facet, FacetCount, Facets};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{BooleanQuery, Occur as TOccur, Query as TQuery, TermQuery, TermSetQuery};
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TOccur, Query as TQuery,
+    RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, IndexReader, Searcher, SegmentReader, Term};
 
@@ -32,6 +41,8 @@ use crate::store::{Payload, Repeated};
 use collect::{Counted, Every, Tally};
 use compile::{Compiler, Places};
 use coverage::Coverage;
+use explain::Explainer;
+use facets::FacetCollector;
 use rank::{Arrangement, Candidate, Group};
 use stats::LiveStats;
 
@@ -63,6 +74,29 @@ pub struct Request {
     /// At most this many hits per article.
     pub per_doc: Option<usize>,
     pub sort: SortBy,
+    /// One result per article, ranked by its best passage, with up to this many of its
+    /// matching passages (`--articles`).
+    pub articles: Option<usize>,
+    /// Count matching articles and passages under each value of these (`--facets`).
+    pub facets: Vec<Facet>,
+    /// Say how each hit's score was made (`--explain`).
+    pub explain: bool,
+    /// Passages like another (`similar`, `--like`); the query's words, if any, must match
+    /// too.
+    pub like: Option<Like>,
+    /// Only passages whose text entered the collection after this sync generation
+    /// (what a saved search has not seen yet).
+    pub newer_than: Option<u64>,
+}
+
+/// What "like this passage" means for a search: its distinctive words, and the articles
+/// to leave out (the passage's own, and its copies).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Like {
+    /// Stemmed terms with their weights.
+    pub terms: Vec<(String, f32)>,
+    /// Article keys left out.
+    pub exclude: Vec<u64>,
 }
 
 impl Request {
@@ -76,6 +110,11 @@ impl Request {
             collapse: true,
             per_doc: None,
             sort: SortBy::Score,
+            articles: None,
+            facets: Vec::new(),
+            explain: false,
+            like: None,
+            newer_than: None,
         }
     }
 
@@ -138,6 +177,30 @@ pub struct Hit {
     /// The passage stands for an article whose headline matches while none of its
     /// passages does (it is the article's lead passage).
     pub headline_only: bool,
+    /// How the score was made (with `--explain`).
+    pub explanation: Option<Explanation>,
+    /// Where the first matched word stands in the file: line (1-based) and byte column
+    /// (1-based) (for `--vimgrep`).
+    pub first_match: Option<(u32, usize)>,
+}
+
+/// One article that matched, in the article view (`--articles`).
+#[derive(Debug, Clone)]
+pub struct ArticleHit {
+    pub rank: usize,
+    /// The score of its best passage.
+    pub score: f32,
+    pub doc_id: String,
+    pub path: String,
+    pub title: String,
+    pub title_highlights: Vec<[usize; 2]>,
+    pub metadata: BTreeMap<String, String>,
+    /// Other files with the same article.
+    pub also_in: Vec<Source>,
+    /// How many of its passages matched.
+    pub matching_passages: usize,
+    /// Its best matching passages, in the order they stand in the article.
+    pub passages: Vec<Hit>,
 }
 
 /// The answer to one query.
@@ -149,7 +212,15 @@ pub struct Results {
     pub total_hits: usize,
     /// Passages that matched (headline-only articles count once, by their lead passage).
     pub matched_passages: usize,
+    /// Articles with a passage (or headline) that matched.
+    pub matched_articles: usize,
+    /// The matching passages (empty in the article view).
     pub hits: Vec<Hit>,
+    /// The matching articles, in the article view (`--articles`); `total_hits` then
+    /// counts articles.
+    pub articles: Option<Vec<ArticleHit>>,
+    /// Counts under each facet value, when asked for.
+    pub facets: Option<Facets>,
     /// Notes about the query (syntax read as plain words, a filter on a field no article
     /// has), for stderr and the JSON.
     pub warnings: Vec<String>,
@@ -160,6 +231,13 @@ pub struct Results {
     /// Matching passages left out as boilerplate (counted when the results are thin;
     /// `--include-boilerplate` shows them).
     pub hidden_boilerplate: usize,
+}
+
+impl Results {
+    /// Whether anything was found (for the exit status).
+    pub fn found(&self) -> bool {
+        !self.hits.is_empty() || self.articles.as_ref().is_some_and(|a| !a.is_empty())
+    }
 }
 
 /// Words of the index a misspelled query word may have meant.
@@ -233,7 +311,6 @@ impl Engine {
     /// [`SearchError::Query`] when the query is malformed or a filter value cannot be read;
     /// [`SearchError::Index`] when the index cannot be read.
     pub fn search(&self, request: &Request) -> Result<Results, SearchError> {
-        let parsed = query::parse(&request.query)?;
         let searcher = self.reader.searcher();
         let stats = LiveStats::new(&searcher, &self.fields);
         let places = Places {
@@ -241,16 +318,71 @@ impl Engine {
             root: &self.seeds_root,
         };
         let mut compiler = Compiler::new(&self.fields, &searcher, places);
-        let Some(compiled) = compiler.compile(&parsed.clauses)? else {
+        let mut warnings = Vec::new();
+        let compiled = if request.query.trim().is_empty() && request.like.is_some() {
+            None
+        } else {
+            let parsed = query::parse(&request.query)?;
+            warnings = parsed.warnings;
+            let Some(compiled) = compiler.compile(&parsed.clauses)? else {
+                return Err(QueryError::new("the query has no words to search for").into());
+            };
+            Some(compiled)
+        };
+        warnings.append(&mut compiler.warnings);
+        let (words, headlines, mut parts, headline_parts) = match compiled {
+            Some(c) => (Some(c.passages), c.headlines, c.parts, c.headline_parts),
+            None => (None, None, Vec::new(), Vec::new()),
+        };
+        let mut restrictions: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+        if let Some(like) = &request.like {
+            let similar = self.like_query(like);
+            parts.insert(0, ("words like the passage's".into(), similar.box_clone()));
+            restrictions.push((TOccur::Must, similar));
+            for &article in &like.exclude {
+                restrictions.push((
+                    TOccur::MustNot,
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(self.fields.article, article),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        if let Some(generation) = request.newer_than {
+            restrictions.push((
+                TOccur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(RangeQuery::new(
+                        Bound::Excluded(Term::from_field_u64(self.fields.first_seen, generation)),
+                        Bound::Unbounded,
+                    )),
+                    0.0,
+                )),
+            ));
+        }
+        let restrict = |q: Option<Box<dyn TQuery>>| -> Option<Box<dyn TQuery>> {
+            if restrictions.is_empty() {
+                return q;
+            }
+            let mut all: Vec<(TOccur, Box<dyn TQuery>)> = restrictions
+                .iter()
+                .map(|(o, r)| (*o, r.box_clone()))
+                .collect();
+            if let Some(q) = q {
+                all.push((TOccur::Must, q));
+            }
+            Some(Box::new(BooleanQuery::new(all)))
+        };
+        let Some(everything) = restrict(words) else {
             return Err(QueryError::new("the query has no words to search for").into());
         };
-        let mut warnings = parsed.warnings;
-        warnings.append(&mut compiler.warnings);
-        let everything = compiled.passages.box_clone();
-        let query = self.without_boilerplate(compiled.passages, request.include_boilerplate);
-        let headlines = compiled
-            .headlines
-            .map(|q| self.without_boilerplate(q, request.include_boilerplate));
+        let query = self.without_boilerplate(everything.box_clone(), request.include_boilerplate);
+        let headlines = if request.like.is_some() {
+            None
+        } else {
+            restrict(headlines).map(|q| self.without_boilerplate(q, request.include_boilerplate))
+        };
 
         // Articles whose headline matches, by their lead passage; those with no passage
         // that matches stand in the results, once each.
@@ -264,17 +396,27 @@ impl Engine {
             }
             coverage.apply(&searcher, &mut headline_leads)?;
         }
-        let (mut tally, matched) = {
+        let articles_mode = request.articles.is_some();
+        let (mut tally, facets) = if request.facets.is_empty() {
             let seen = searcher.search_with_statistics_provider(&query, &Tally, &stats)?;
-            let with_passages: HashSet<u64> = if headline_leads.is_empty() {
-                HashSet::new()
-            } else {
-                seen.iter().map(|c| c.article).collect()
+            (seen, None)
+        } else {
+            let facet_counter = FacetCollector {
+                facets: request.facets.clone(),
+                collapse: request.collapse,
             };
-            headline_leads.retain(|c| !with_passages.contains(&c.article));
-            let matched = seen.len();
-            (seen, matched)
+            let (seen, facets) = searcher.search_with_statistics_provider(
+                &query,
+                &(Tally, facet_counter),
+                &stats,
+            )?;
+            (seen, Some(facets))
         };
+        let matched = tally.len();
+        if !headline_leads.is_empty() {
+            let with_passages: HashSet<u64> = tally.iter().map(|c| c.article).collect();
+            headline_leads.retain(|c| !with_passages.contains(&c.article));
+        }
         if request.sort == SortBy::Date {
             for lead in &mut headline_leads {
                 lead.date = columns.date(&searcher, lead.address)?;
@@ -284,7 +426,31 @@ impl Engine {
             article: c.article,
             phash: c.phash,
         }));
-        let counts = collect::count(tally, request.collapse, request.per_doc);
+        let mut per_article: HashMap<u64, usize> = HashMap::new();
+        for c in &tally {
+            *per_article.entry(c.article).or_default() += 1;
+        }
+        let matched_articles = per_article.len();
+        let counts = if articles_mode {
+            collect::Counts {
+                passages: tally.len(),
+                results: per_article.len(),
+            }
+        } else {
+            collect::count(tally, request.collapse, request.per_doc)
+        };
+        // In the article view, an article is one result whatever its passages.
+        let arrangement = if articles_mode {
+            Arrangement {
+                collapse: false,
+                per_doc: Some(1),
+            }
+        } else {
+            Arrangement {
+                collapse: request.collapse,
+                per_doc: request.per_doc,
+            }
+        };
 
         let wanted = request.offset.saturating_add(request.limit);
         let max_candidates = matched.max(1);
@@ -295,41 +461,40 @@ impl Engine {
             .saturating_add(20)
             .max(if coverage.matters() { RERANK_DEPTH } else { 0 })
             .min(max_candidates);
-        let groups = loop {
-            let mut candidates =
-                self.candidates(&searcher, &stats, &mut columns, &query, fetch, request.sort)?;
-            let exhausted = candidates.len() < fetch || fetch >= max_candidates;
-            // No passage left out scores above the last one fetched (coverage only lowers
-            // scores): while a result at the cut is not above it, fetch more.
-            let cut_score = candidates
-                .iter()
-                .map(|c| (c.date, c.score))
-                .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.total_cmp(&b.1)));
-            coverage.apply(&searcher, &mut candidates)?;
-            candidates.extend(headline_leads.iter().cloned());
-            rank::order(&mut candidates, |c| columns.doc_id(&searcher, c.address))?;
-            let mut groups = rank::arrange(
-                candidates,
-                Arrangement {
-                    collapse: request.collapse,
-                    per_doc: request.per_doc,
-                },
-            );
-            let tied_at_cut = groups
-                .get(wanted.saturating_sub(1))
-                .zip(cut_score)
-                .is_some_and(|(g, cut)| (g.lead.date, g.lead.score) <= cut);
-            if exhausted || (groups.len() >= wanted && !tied_at_cut) {
-                if request.per_doc.is_some() {
-                    groups = rank::together(groups);
+        // A count (limit 0) needs no candidates.
+        let groups = if wanted == 0 {
+            Vec::new()
+        } else {
+            loop {
+                let mut candidates =
+                    self.candidates(&searcher, &stats, &mut columns, &query, fetch, request.sort)?;
+                let exhausted = candidates.len() < fetch || fetch >= max_candidates;
+                // No passage left out scores above the last one fetched (coverage only lowers
+                // scores): while a result at the cut is not above it, fetch more.
+                let cut_score = candidates
+                    .iter()
+                    .map(|c| (c.date, c.score))
+                    .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.total_cmp(&b.1)));
+                coverage.apply(&searcher, &mut candidates)?;
+                candidates.extend(headline_leads.iter().cloned());
+                rank::order(&mut candidates, |c| columns.doc_id(&searcher, c.address))?;
+                let mut groups = rank::arrange(candidates, arrangement);
+                let tied_at_cut = groups
+                    .get(wanted.saturating_sub(1))
+                    .zip(cut_score)
+                    .is_some_and(|(g, cut)| (g.lead.date, g.lead.score) <= cut);
+                if exhausted || (groups.len() >= wanted && !tied_at_cut) {
+                    if request.per_doc.is_some() && !articles_mode {
+                        groups = rank::together(groups);
+                    }
+                    break groups;
                 }
-                break groups;
+                let shrink = fetch / groups.len().max(1);
+                fetch = fetch
+                    .saturating_mul(2)
+                    .max(wanted.saturating_mul(shrink).saturating_mul(3) / 2)
+                    .min(max_candidates);
             }
-            let shrink = fetch / groups.len().max(1);
-            fetch = fetch
-                .saturating_mul(2)
-                .max(wanted.saturating_mul(shrink).saturating_mul(3) / 2)
-                .min(max_candidates);
         };
 
         let highlighter = compiler.highlighter();
@@ -338,30 +503,111 @@ impl Engine {
             .skip(request.offset)
             .take(request.limit)
             .collect();
-        // The files of every duplicate, resolved in one pass over each segment's column.
-        let duplicates: Vec<DocAddress> = shown
-            .iter()
-            .flat_map(|g| g.duplicates.iter().map(|d| d.address))
-            .collect();
-        let mut files = columns
-            .files_of(&searcher, &duplicates)
-            .map_err(|e| SearchError::Index(e.into()))?;
-        let mut hits = Vec::with_capacity(shown.len());
-        for (i, group) in shown.iter().enumerate() {
-            let hit = self
-                .hit(&searcher, &mut columns, &mut files, group, &highlighter)
-                .map_err(SearchError::Index)?;
-            hits.push(Hit {
-                rank: request.offset + i + 1,
-                headline_only: headline_leads
-                    .iter()
-                    .any(|l| l.address == group.lead.address),
-                ..hit
-            });
+        let is_headline_lead =
+            |address: DocAddress| headline_leads.iter().any(|l| l.address == address);
+        let explainer = Explainer {
+            searcher: &searcher,
+            stats: &stats,
+            coverage: &coverage,
+            parts: &parts,
+            headline_parts: &headline_parts,
+        };
+        let mut hits = Vec::new();
+        let mut articles = Vec::new();
+        if let Some(per_article_shown) = request.articles {
+            for (i, group) in shown.iter().enumerate() {
+                let lead = &group.lead;
+                let mut members = if is_headline_lead(lead.address) {
+                    vec![lead.clone()]
+                } else {
+                    self.passages_of(
+                        &searcher,
+                        &stats,
+                        &coverage,
+                        &mut columns,
+                        &query,
+                        lead.article,
+                        per_article_shown.max(1),
+                    )?
+                };
+                members.sort_by_key(|c| c.passage);
+                let mut passages = Vec::with_capacity(members.len());
+                for member in &members {
+                    let single = Group {
+                        lead: member.clone(),
+                        duplicates: Vec::new(),
+                    };
+                    let mut hit = self
+                        .hit(
+                            &searcher,
+                            &mut columns,
+                            &mut HashMap::new(),
+                            &single,
+                            &highlighter,
+                        )
+                        .map_err(SearchError::Index)?;
+                    hit.headline_only = is_headline_lead(member.address);
+                    if request.explain {
+                        hit.explanation = Some(explainer.explain(member, hit.headline_only)?);
+                    }
+                    passages.push(hit);
+                }
+                let Some(first) = passages.first() else {
+                    continue;
+                };
+                articles.push(ArticleHit {
+                    rank: request.offset + i + 1,
+                    score: lead.score,
+                    doc_id: first.doc_id.clone(),
+                    path: first.path.clone(),
+                    title: first.title.clone(),
+                    title_highlights: first.title_highlights.clone(),
+                    metadata: first.metadata.clone(),
+                    also_in: first
+                        .also_in
+                        .iter()
+                        .filter(|s| s.passage == first.passage)
+                        .cloned()
+                        .collect(),
+                    matching_passages: per_article.get(&lead.article).copied().unwrap_or(1),
+                    passages,
+                });
+            }
+        } else {
+            // The files of every duplicate, resolved in one pass over each segment's column.
+            let duplicates: Vec<DocAddress> = shown
+                .iter()
+                .flat_map(|g| g.duplicates.iter().map(|d| d.address))
+                .collect();
+            let mut files = columns
+                .files_of(&searcher, &duplicates)
+                .map_err(|e| SearchError::Index(e.into()))?;
+            for (i, group) in shown.iter().enumerate() {
+                let hit = self
+                    .hit(&searcher, &mut columns, &mut files, group, &highlighter)
+                    .map_err(SearchError::Index)?;
+                let headline_only = is_headline_lead(group.lead.address);
+                let explanation = if request.explain {
+                    Some(explainer.explain(&group.lead, headline_only)?)
+                } else {
+                    None
+                };
+                hits.push(Hit {
+                    rank: request.offset + i + 1,
+                    headline_only,
+                    explanation,
+                    ..hit
+                });
+            }
         }
 
         // Explanations, for results that are empty or thin.
-        let thin = hits.len() < request.limit;
+        let shown_count = if articles_mode {
+            articles.len()
+        } else {
+            hits.len()
+        };
+        let thin = request.limit > 0 && shown_count < request.limit;
         let hidden_boilerplate = if thin && !request.include_boilerplate {
             let all = searcher.search_with_statistics_provider(&everything, &Count, &stats)?;
             all.saturating_sub(matched)
@@ -383,12 +629,71 @@ impl Engine {
             query: request.query.clone(),
             total_hits: counts.results,
             matched_passages: counts.passages,
+            matched_articles,
             hits,
+            articles: articles_mode.then_some(articles),
+            facets,
             warnings,
             unmatched: compiler.unmatched,
             suggestions,
             hidden_boilerplate,
         })
+    }
+
+    /// The best `limit` matching passages of one article, by rank.
+    #[allow(clippy::too_many_arguments)]
+    fn passages_of(
+        &self,
+        searcher: &Searcher,
+        stats: &LiveStats,
+        coverage: &Coverage,
+        columns: &mut Columns,
+        query: &dyn TQuery,
+        article: u64,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, SearchError> {
+        let within: Box<dyn TQuery> = Box::new(BooleanQuery::new(vec![
+            (TOccur::Must, query.box_clone()),
+            (
+                TOccur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(self.fields.article, article),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]));
+        let found = searcher.search_with_statistics_provider(&within, &Every, stats)?;
+        let mut candidates = Vec::with_capacity(found.len());
+        for (score, address) in found {
+            candidates.push(columns.candidate(searcher, address, 0, score)?);
+        }
+        coverage.apply(searcher, &mut candidates)?;
+        rank::order(&mut candidates, |c| columns.doc_id(searcher, c.address))?;
+        candidates.truncate(limit);
+        Ok(candidates)
+    }
+
+    /// The query of passages like another: its distinctive words, each weighted.
+    fn like_query(&self, like: &Like) -> Box<dyn TQuery> {
+        let mut parts: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+        for (term, weight) in &like.terms {
+            for field in [self.fields.text, self.fields.section] {
+                parts.push((
+                    TOccur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, term),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        *weight,
+                    )),
+                ));
+            }
+        }
+        if parts.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        Box::new(BooleanQuery::new(parts))
     }
 
     /// A warning when a filter names a field no article has (front matter without
@@ -522,6 +827,12 @@ impl Engine {
             highlights,
         } = highlighter.snippet(&stored.text, SNIPPET_CHARS);
         let title_highlights = highlighter.snippet(&stored.title, usize::MAX).highlights;
+        let first_match = highlighter.ranges(&stored.text).first().map(|range| {
+            let before = &stored.text[..range.start];
+            let line = u32::try_from(before.matches('\n').count()).unwrap_or(u32::MAX);
+            let column = range.start - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            (stored.line_start.saturating_add(line), column)
+        });
         let section_highlights = stored
             .section
             .as_deref()
@@ -556,6 +867,8 @@ impl Engine {
             title_highlights,
             section_highlights,
             headline_only: false,
+            explanation: None,
+            first_match,
         })
     }
 }

@@ -46,6 +46,7 @@ fn engine(batches: &[&[Article]]) -> Engine {
                         lead: i == 0,
                         section_tokens: 0,
                         text_tokens: crate::analyzer::count_terms(text),
+                        first_seen: 1,
                     },
                 );
                 writer.add_document(doc).unwrap();

@@ -28,7 +28,12 @@ pub struct Results {
     pub query: String,
     pub total_hits: usize,
     pub matched_passages: usize,
+    pub matched_articles: usize,
     pub hits: Vec<Hit>,
+    /// Only with --articles (tests/cli/power.rs reads it as JSON).
+    pub articles: Option<serde_json::Value>,
+    /// Only with --facets.
+    pub facets: Option<serde_json::Value>,
     pub warnings: Vec<String>,
     pub unmatched: Vec<String>,
     pub suggestions: Vec<Suggestion>,
@@ -65,6 +70,8 @@ pub struct Hit {
     pub section_highlights: Vec<[usize; 2]>,
     pub metadata: BTreeMap<String, String>,
     pub also_in: Vec<Source>,
+    /// Only with --explain.
+    pub explanation: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -96,6 +103,8 @@ pub struct Report {
     pub seeds: PathBuf,
     pub previous_seeds: Option<PathBuf>,
     pub warnings: Vec<Problem>,
+    /// Saved searches with new matches (tests/cli/power.rs reads them as JSON).
+    pub alerts: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,6 +179,7 @@ impl Project {
         let report: Report =
             serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
         assert_eq!(report.version, Some(1), "{run:?}");
+        assert!(report.alerts.iter().all(|a| a["search"].is_string()));
         report
     }
 
@@ -187,6 +197,15 @@ impl Project {
         assert_eq!(run.code, expected, "{run:?}");
         assert_eq!(results.version, 1);
         assert!(results.hits.iter().all(|h| h.version.is_none()));
+        // Optional parts appear only when asked for.
+        let asked = |flag: &str| extra.contains(&flag);
+        assert_eq!(results.articles.is_some(), asked("--articles"));
+        assert_eq!(results.facets.is_some(), asked("--facets"));
+        assert!(results
+            .hits
+            .iter()
+            .all(|h| h.explanation.is_some() == asked("--explain")));
+        assert!(results.matched_articles <= results.matched_passages);
         results
     }
 

@@ -8,6 +8,7 @@ mod answers;
 mod indexing;
 mod managing;
 mod output;
+mod power;
 mod reliability;
 mod scripting;
 mod searching;
