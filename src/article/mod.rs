@@ -588,10 +588,14 @@ impl Numbering {
         if !self.seen.insert(key) {
             return false;
         }
+        // Line breaks before each piece, counted once from the end of the last piece: a
+        // block cut into thousands of pieces must not be scanned again for each.
+        let (mut counted_to, mut newlines_before) = (0, 0);
         for range in sentences::split(text, MAX_PASSAGE_BYTES) {
-            let newlines_before = count(text[..range.start].matches('\n').count());
+            newlines_before += text[counted_to..range.start].matches('\n').count();
+            counted_to = range.start;
             let newlines_within = count(text[range.clone()].matches('\n').count());
-            let line_start = first_line + newlines_before;
+            let line_start = first_line + count(newlines_before);
             self.passages.push(Passage {
                 number: count(self.passages.len()).saturating_add(1),
                 section: self.section.clone(),
