@@ -128,6 +128,9 @@ pub struct Compiler<'a> {
     pub unmatched: Vec<String>,
     /// The distinct terms of the query's searched words, for coverage ranking.
     pub terms: Vec<String>,
+    /// `(part, joined)`: a part of a split word that the word's joined form also stands
+    /// for (`u` and `s` of `U.S.`, held by a passage that says `US`), for coverage ranking.
+    pub joined: Vec<(String, String)>,
     /// Metadata fields the query filters on.
     pub filters: Vec<FieldName>,
 }
@@ -159,6 +162,7 @@ impl<'a> Compiler<'a> {
             warnings: Vec::new(),
             unmatched: Vec::new(),
             terms: Vec::new(),
+            joined: Vec::new(),
             filters: Vec::new(),
         }
     }
@@ -697,6 +701,12 @@ impl<'a> Compiler<'a> {
         }
         if let Some(joined) = joined {
             self.highlight_terms.insert(joined.to_string());
+            for (_, part) in terms {
+                let pair = (part.clone(), joined.to_string());
+                if !self.joined.contains(&pair) {
+                    self.joined.push(pair);
+                }
+            }
         }
         let fields = [self.fields.text, self.fields.section, self.fields.title];
         let found = |term: &str| {
@@ -717,14 +727,14 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// A hyphenated word's letters joined (`e-mail` → `email`), when that is one term.
+    /// A hyphenated or dotted word's letters joined (`e-mail` → `email`, `U.S.` → `us`),
+    /// when that is one term: news writes `U.S.` and `US` for the same thing.
     fn joined(&mut self, text: &str, terms: &[(usize, String)]) -> Option<String> {
-        let hyphenated = terms.len() > 1
-            && text.contains(['-', '‐', '‑'])
-            && text
-                .chars()
-                .all(|c| c.is_alphabetic() || matches!(c, '-' | '‐' | '‑'));
-        if !hyphenated {
+        let glue = |c: char| matches!(c, '-' | '‐' | '‑' | '.');
+        let split_by_glue = terms.len() > 1
+            && text.contains(glue)
+            && text.chars().all(|c| c.is_alphabetic() || glue(c));
+        if !split_by_glue {
             return None;
         }
         let letters: String = text.chars().filter(|c| c.is_alphabetic()).collect();

@@ -20,14 +20,17 @@ pub const POWER: f32 = 2.0;
 
 /// The query's terms with their weights.
 pub struct Coverage {
-    terms: Vec<(String, f32)>,
+    /// Each term, its weight, and the other terms that hold it too (the joined form of
+    /// the split word it is a part of).
+    terms: Vec<(String, f32, Vec<String>)>,
     total: f32,
     fields: [Field; 3],
 }
 
 impl Coverage {
     /// The coverage of the query terms `terms` (stemmed), weighted by their idf in passage
-    /// text.
+    /// text. `joined` pairs a part of a split word with the word's joined form, which
+    /// holds the part as well (`US` covers the `u` and `s` of `U.S.`).
     ///
     /// # Errors
     /// When the statistics cannot be read.
@@ -35,15 +38,21 @@ impl Coverage {
         stats: &dyn Bm25StatisticsProvider,
         fields: &Fields,
         terms: &[String],
+        joined: &[(String, String)],
     ) -> tantivy::Result<Coverage> {
         let n = stats.total_num_docs()? as f32;
         let mut weighted = Vec::with_capacity(terms.len());
         for term in terms {
             let df = stats.doc_freq(&Term::from_field_text(fields.text, term))? as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            weighted.push((term.clone(), idf.max(0.0)));
+            let also: Vec<String> = joined
+                .iter()
+                .filter(|(part, _)| part == term)
+                .map(|(_, whole)| whole.clone())
+                .collect();
+            weighted.push((term.clone(), idf.max(0.0), also));
         }
-        let total = weighted.iter().map(|(_, w)| w).sum();
+        let total = weighted.iter().map(|(_, w, _)| w).sum();
         Ok(Coverage {
             terms: weighted,
             total,
@@ -103,12 +112,13 @@ impl Coverage {
             candidates[a].address.segment_ord == candidates[b].address.segment_ord
         }) {
             let segment = searcher.segment_reader(candidates[run[0]].address.segment_ord);
-            for (term, weight) in &self.terms {
+            for (term, weight, also) in &self.terms {
                 let mut found = vec![false; run.len()];
-                for &field in &self.fields {
+                let forms = std::iter::once(term).chain(also);
+                for (field, form) in forms.flat_map(|t| self.fields.iter().map(move |&f| (f, t))) {
                     let inverted = segment.inverted_index(field)?;
                     let Some(mut postings) = inverted.read_postings(
-                        &Term::from_field_text(field, term),
+                        &Term::from_field_text(field, form),
                         IndexRecordOption::Basic,
                     )?
                     else {

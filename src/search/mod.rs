@@ -387,7 +387,7 @@ impl Engine {
         // Articles whose headline matches, by their lead passage; those with no passage
         // that matches stand in the results, once each.
         let mut columns = Columns::default();
-        let coverage = Coverage::new(&stats, &self.fields, &compiler.terms)?;
+        let coverage = Coverage::new(&stats, &self.fields, &compiler.terms, &compiler.joined)?;
         let mut headline_leads: Vec<Candidate> = Vec::new();
         if let Some(headlines) = &headlines {
             let found = searcher.search_with_statistics_provider(headlines, &Every, &stats)?;
