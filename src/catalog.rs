@@ -265,6 +265,54 @@ pub fn stats(searcher: &Searcher, store: &Store, payload: &Payload) -> Result<St
     })
 }
 
+/// Whether some passage belongs to the article `doc_id`.
+///
+/// # Errors
+/// When the index cannot be read.
+pub fn has_doc_id(searcher: &Searcher, fields: &Fields, doc_id: &str) -> Result<bool> {
+    let term = Term::from_field_text(fields.doc, doc_id);
+    Ok(searcher.doc_freq(&term)? > 0)
+}
+
+/// The number of the passage of article `doc_id` that holds line `line` of its file (the
+/// last passage starting at or before it; the first passage for the headline's line), from
+/// the fast columns alone.
+///
+/// # Errors
+/// When the index cannot be read.
+pub fn passage_at_line(
+    searcher: &Searcher,
+    fields: &Fields,
+    doc_id: &str,
+    line: u32,
+) -> Result<Option<u32>> {
+    use crate::schema::names;
+    use tantivy::collector::DocSetCollector;
+    let query = TermQuery::new(
+        Term::from_field_text(fields.doc, doc_id),
+        IndexRecordOption::Basic,
+    );
+    let mut best: Option<(u64, u64)> = None; // (line_start, passage)
+    let mut first: Option<(u64, u64)> = None;
+    for address in searcher.search(&query, &DocSetCollector)? {
+        let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+        let start = fast
+            .u64(names::LINE_START)?
+            .first(address.doc_id)
+            .unwrap_or(0);
+        let passage = fast.u64(names::PASSAGE)?.first(address.doc_id).unwrap_or(0);
+        if start <= u64::from(line) && best.is_none_or(|(s, _)| start > s) {
+            best = Some((start, passage));
+        }
+        if first.is_none_or(|(s, _)| start < s) {
+            first = Some((start, passage));
+        }
+    }
+    Ok(best
+        .or(first)
+        .map(|(_, passage)| u32::try_from(passage).unwrap_or(u32::MAX)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_target;

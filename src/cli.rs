@@ -433,8 +433,9 @@ pub struct ListArgs {
 /// Arguments of `seedsearch show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The article's doc_id, or DOC_ID:N for passage N and its neighbours.
-    #[arg(value_name = "DOC_ID[:N]")]
+    /// The article's doc_id, or DOC_ID:N for passage N and its neighbours; or its file as
+    /// a search printed it, PATH:LINE for the passage holding that line.
+    #[arg(value_name = "DOC_ID[:N] | PATH[:LINE]")]
     pub target: String,
 
     /// With DOC_ID:N, how many passages to show on each side.

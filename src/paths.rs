@@ -50,6 +50,59 @@ pub fn shown_from_cwd(path: &Path) -> PathBuf {
     relative_to(path, &cwd).unwrap_or_else(|| path.to_path_buf())
 }
 
+/// The ways a file of the seeds folder at `seeds_root` (resolved) may be named by `given`,
+/// as paths relative to the seeds folder with `/` separators, most likely first: as
+/// printed by a search (relative to the current directory, or absolute), or relative to
+/// the seeds folder itself. A file that is gone is still named by its lexical path.
+pub fn seeds_relative(seeds_root: &Path, given: &str) -> Vec<String> {
+    use std::path::Component;
+    let as_rel = |path: &Path| -> Option<String> {
+        let rest = path.strip_prefix(seeds_root).ok()?;
+        let parts: Option<Vec<&str>> = rest
+            .components()
+            .map(|c| match c {
+                Component::Normal(part) => part.to_str(),
+                _ => None,
+            })
+            .collect();
+        parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
+    };
+    let path = Path::new(given);
+    let mut found = Vec::new();
+    let mut push = |rel: Option<String>| {
+        if let Some(rel) = rel {
+            if !found.contains(&rel) {
+                found.push(rel);
+            }
+        }
+    };
+    push(std::fs::canonicalize(path).ok().and_then(|p| as_rel(&p)));
+    push(
+        std::path::absolute(path)
+            .ok()
+            .map(|p| lexical(&p))
+            .and_then(|p| as_rel(&p)),
+    );
+    push(as_rel(&lexical(&seeds_root.join(path))));
+    found
+}
+
+/// `path` with `.` and `..` resolved by its text alone.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// `path` relative to `base` (both absolute), going up at most two levels; `None` when
 /// that is not possible.
 fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
@@ -81,8 +134,32 @@ fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::relative_to;
+    use super::{relative_to, seeds_relative};
     use std::path::{Path, PathBuf};
+
+    #[test]
+    fn a_file_is_named_from_here_absolutely_or_from_the_seeds_folder() {
+        let root = Path::new("/nonexistent/news");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            seeds_relative(root, "/nonexistent/news/world/a.txt"),
+            ["world/a.txt"]
+        );
+        assert_eq!(seeds_relative(root, "world/a.txt"), ["world/a.txt"]);
+        assert_eq!(
+            seeds_relative(root, "/nonexistent/news/x/../world/./a.txt"),
+            ["world/a.txt"]
+        );
+        assert!(seeds_relative(root, "/elsewhere/a.txt").is_empty());
+        assert!(seeds_relative(root, "../../a.txt").is_empty());
+        let here = cwd.join("seeds/a.txt");
+        assert_eq!(
+            seeds_relative(&cwd.join("seeds"), "seeds/a.txt").first(),
+            Some(&"a.txt".to_string()),
+            "{}",
+            here.display()
+        );
+    }
 
     #[test]
     fn paths_are_shown_relative_when_near() {

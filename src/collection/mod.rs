@@ -183,13 +183,52 @@ impl Collection {
     /// # Errors
     /// As [`catalog::article`].
     pub fn article(&self, target: &str, context: u32) -> Result<ArticleView> {
+        let target = self.resolve(target)?;
         catalog::article(
             &self.reader.searcher(),
             &self.store.fields,
             &self.payload,
             &self.seeds_shown(),
-            target,
+            &target,
             context,
+        )
+    }
+
+    /// What a user names an article by, as a doc_id target (`DOC_ID`, `DOC_ID:N` for
+    /// passage N). A doc_id is taken as it is; a file, as a search printed it (relative to
+    /// here, absolute, or relative to the seeds folder), stands for its doc_id, and
+    /// `PATH:LINE` for the passage holding that line, as editors and grep read it.
+    ///
+    /// # Errors
+    /// When the manifest or the index cannot be read.
+    pub fn resolve(&self, target: &str) -> Result<String> {
+        let (name, number) = catalog::parse_target(target);
+        let is_file = std::path::Path::new(name)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(corpus::is_article_name);
+        if !is_file || catalog::has_doc_id(&self.reader.searcher(), &self.store.fields, name)? {
+            return Ok(target.to_string());
+        }
+        let manifest = self.manifest()?;
+        let found = crate::paths::seeds_relative(&self.payload.seeds, name)
+            .into_iter()
+            .find_map(|rel| match manifest.files.get(&rel).map(|r| &r.state) {
+                Some(FileState::Indexed { doc_id, .. }) => Some(doc_id.clone()),
+                _ => None,
+            });
+        let Some(doc_id) = found else {
+            return Ok(target.to_string());
+        };
+        let Some(line) = number else {
+            return Ok(doc_id);
+        };
+        let searcher = self.reader.searcher();
+        Ok(
+            match catalog::passage_at_line(&searcher, &self.store.fields, &doc_id, line)? {
+                Some(passage) => format!("{doc_id}:{passage}"),
+                None => doc_id,
+            },
         )
     }
 

@@ -280,6 +280,43 @@ fn show_one_passage_with_its_neighbours() {
 }
 
 #[test]
+fn show_takes_the_path_a_search_printed_and_its_line() {
+    let p = Project::new();
+    p.write(
+        "world/a.txt",
+        "T\n\nOne apple.\n\nTwo pears.\n\nThree plums.\n",
+    );
+    let hit = p.search("pears", &[]).hits[0].clone();
+    assert_eq!(hit.path, "seeds/world/a.txt");
+    let passage = |view: &serde_json::Value| -> Vec<u64> {
+        view["passages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["passage"].as_u64().unwrap())
+            .collect()
+    };
+    // `path:line`, as a search prints it: the passage holding that line.
+    let at = format!("{}:{}", hit.path, hit.line_start);
+    let view = json(&p.run(&["show", &at, "-C", "0", "--format", "json"]));
+    assert_eq!(view["doc_id"], "world/a");
+    assert_eq!(passage(&view), [u64::from(hit.passage)]);
+    // The path alone, absolute or relative to the seeds folder: the whole article.
+    let absolute = p.seeds().join("world/a.txt");
+    for name in [
+        absolute.to_str().unwrap(),
+        "world/a.txt",
+        "seeds/world/a.txt",
+    ] {
+        let view = json(&p.run(&["show", name, "--format", "json"]));
+        assert_eq!(passage(&view), [1, 2, 3], "{name}");
+    }
+    // A doc_id's number is still a passage number.
+    let view = json(&p.run(&["show", "world/a:3", "-C", "0", "--format", "json"]));
+    assert_eq!(passage(&view), [3]);
+}
+
+#[test]
 fn show_of_an_unknown_doc_id_exits_2() {
     let p = Project::new();
     p.write("a.txt", STORY);
