@@ -103,6 +103,7 @@ const INDEX_HELP: &str = "\
 Examples:
   seedsearch index                          pick up added, changed and deleted articles
   seedsearch index --rebuild                start over (keeps saved searches)
+  seedsearch index --check                  verify every file of the index, change nothing
   seedsearch index --wait --json            wait for another update, report as JSON";
 
 const REMOVE_HELP: &str = "\
@@ -368,9 +369,16 @@ pub enum SavedAction {
 /// Arguments of `seedsearch index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Re-read and re-index every article instead of only what changed.
+    /// Re-read and re-index every article instead of only what changed; repairs an index
+    /// that is damaged (only the files it is made of are deleted).
     #[arg(long)]
     pub rebuild: bool,
+
+    /// Verify the index without changing it: its marker, commit record and manifest are
+    /// read, every segment is opened and every file's checksum compared. Exit status 0
+    /// when it is sound, 2 with what is wrong and the way out (`index --rebuild`).
+    #[arg(long, conflicts_with_all = ["rebuild", "wait", "boilerplate_repeats"])]
+    pub check: bool,
 
     /// If another seedsearch is updating the index, wait for it instead of failing.
     #[arg(long)]

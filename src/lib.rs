@@ -62,7 +62,7 @@ use crate::output::Ui;
 /// [`interrupt::Interrupted`] error means Ctrl-C stopped an update.
 pub fn run(command: Command, config: &Config, ui: &Ui, cancel: &Cancel) -> Result<Exit> {
     let ctx = Ctx { config, ui, cancel };
-    match command {
+    let result = match command {
         Command::Search(args) => commands::search::run(&ctx, &args),
         Command::Index(args) => commands::index::run(&ctx, &args),
         Command::Add(args) => commands::add::run(&ctx, &args),
@@ -75,5 +75,6 @@ pub fn run(command: Command, config: &Config, ui: &Ui, cancel: &Cancel) -> Resul
         Command::Saved(args) => commands::saved::run(&ctx, &args),
         Command::Completions(args) => commands::completions::run(&ctx, &args),
         Command::Man => commands::man::run(&ctx),
-    }
+    };
+    result.map_err(|err| store::with_rebuild_hint(err, &config.paths.index))
 }

@@ -1,5 +1,8 @@
-//! The `seedsearch` binary: parse the command line, run, print an error once, exit.
+//! The `seedsearch` binary: parse the command line, run, print an error once, exit. A
+//! library's panic while running (tantivy on a damaged index) is caught here and becomes
+//! that error.
 
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -22,7 +25,12 @@ fn main() -> ExitCode {
             std::process::exit(i32::from(exit::INTERRUPTED));
         }
     });
-    match seedsearch::run(cli.command, &config, &ui, &cancel) {
+    exit::install_panic_hook();
+    let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        seedsearch::run(cli.command, &config, &ui, &cancel)
+    }));
+    let result = ran.unwrap_or_else(|panic| Err(exit::library_panic(panic, &config.paths.index)));
+    match result {
         Ok(outcome) => outcome.into(),
         Err(err) if exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if interrupt::is_interrupted(&err) => {

@@ -5,7 +5,8 @@
 //! time match its record is not read again, and one whose content hash matches is not
 //! re-indexed. It is written to a new file for every commit and named in tantivy's commit
 //! payload (see [`crate::store`]), so the index and its manifest always change together.
-//! It is stored compactly (postcard, then zstd): at 45,000 files it is read on every sync.
+//! It is stored compactly (postcard, then zstd with a checksum): at 45,000 files it is
+//! read on every sync.
 
 use std::collections::BTreeMap;
 
@@ -80,7 +81,12 @@ impl Manifest {
     /// When encoding fails (it does not for these types).
     pub fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
         let raw = postcard::to_stdvec(self).map_err(std::io::Error::other)?;
-        zstd::encode_all(raw.as_slice(), 1)
+        // With a checksum in the frame, damage is found on reading, never decoded as a
+        // different manifest.
+        let mut encoder = zstd::Encoder::new(Vec::new(), 1)?;
+        encoder.include_checksum(true)?;
+        std::io::Write::write_all(&mut encoder, &raw)?;
+        encoder.finish()
     }
 
     /// Reads the stored form.

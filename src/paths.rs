@@ -26,6 +26,70 @@ impl Paths {
     }
 }
 
+impl Paths {
+    /// Refuses folders that overlap: a seeds folder that is the index folder, lies inside
+    /// it or holds it. seedsearch would index its own files, and an update would change
+    /// the seeds folder, so that every search became an update. An index in a hidden
+    /// folder of the seeds folder is never indexed, and is allowed. Real paths are
+    /// compared, so a symbolic link is no way round.
+    ///
+    /// # Errors
+    /// When they overlap: one sentence naming both folders and what to do.
+    pub fn check_apart(&self) -> anyhow::Result<()> {
+        let seeds = real_path(&self.seeds);
+        let index = real_path(&self.index);
+        let (shown_seeds, shown_index) = (display_path(&self.seeds), display_path(&self.index));
+        if seeds == index {
+            anyhow::bail!(
+                "the seeds folder {shown_seeds} and the index folder {shown_index} are the same \
+                 folder; pass --index with a folder outside the seeds folder (or a hidden one \
+                 inside it, such as {})",
+                display_path(&self.seeds.join(".index"))
+            );
+        }
+        if let Ok(inside) = index.strip_prefix(&seeds) {
+            let hidden = inside
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            if !hidden {
+                anyhow::bail!(
+                    "the index folder {shown_index} is inside the seeds folder {shown_seeds}, so \
+                     every update would change the folder it indexes; pass --index with a \
+                     folder outside it, or a hidden one inside it (such as {})",
+                    display_path(&self.seeds.join(".index"))
+                );
+            }
+        }
+        if seeds.starts_with(&index) {
+            anyhow::bail!(
+                "the seeds folder {shown_seeds} is inside the index folder {shown_index}; move \
+                 the articles out, or pass --index with a folder outside the seeds folder"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `path` with symbolic links and `..` resolved as far as it exists, and the rest (a
+/// folder not made yet) appended.
+fn real_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return missing.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 /// The seeds folder as the index records it: canonical (symbolic links and `..`
 /// resolved) when it exists, else absolute.
 pub fn resolve_root(root: &Path) -> PathBuf {

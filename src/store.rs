@@ -60,6 +60,11 @@ pub enum Inspection {
     Ours {
         format: u32,
     },
+    /// Recognisably a seedsearch index (its tantivy metadata has our schema) whose marker
+    /// is lost or unreadable: what `--rebuild` repairs.
+    Damaged {
+        problem: String,
+    },
     /// Something else; one of its entries, for the message.
     Foreign {
         example: String,
@@ -92,17 +97,27 @@ pub fn inspect(dir: &Path) -> Result<Inspection> {
         }
     };
     let marker = dir.join(MARKER);
-    if marker.exists() {
-        let text = fs::read_to_string(&marker)
-            .with_context(|| format!("cannot read {}", crate::paths::display_path(&marker)))?;
-        let parsed: Marker = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{} is damaged; {REBUILD_HINT}",
-                crate::paths::display_path(&marker)
-            )
-        })?;
-        return Ok(Inspection::Ours {
-            format: parsed.format,
+    let marker_problem = match fs::read(&marker) {
+        Ok(bytes) => match serde_json::from_slice::<Marker>(&bytes) {
+            Ok(parsed) if parsed.tool == "seedsearch" => {
+                return Ok(Inspection::Ours {
+                    format: parsed.format,
+                })
+            }
+            Ok(_) => format!("has a {MARKER} that names another tool"),
+            Err(err) => format!("has a damaged {MARKER} ({err})"),
+        },
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => format!("has lost its {MARKER}"),
+        Err(err) => {
+            return Err(anyhow!(err))
+                .with_context(|| format!("cannot read {}", crate::paths::display_path(&marker)))
+        }
+    };
+    // Without a sound marker, only tantivy metadata with exactly our schema says the
+    // folder is ours: a folder of other files is never taken for a damaged index.
+    if has_our_schema(dir) {
+        return Ok(Inspection::Damaged {
+            problem: marker_problem,
         });
     }
     for entry in entries {
@@ -113,11 +128,29 @@ pub fn inspect(dir: &Path) -> Result<Inspection> {
             )
         })?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !HARMLESS.contains(&name.as_str()) {
+        if !HARMLESS.contains(&name.as_str()) && name != MARKER {
             return Ok(Inspection::Foreign { example: name });
         }
     }
+    if marker.exists() {
+        // A damaged marker alone: nothing of an index to lose, and nothing to rebuild from.
+        return Ok(Inspection::Foreign {
+            example: MARKER.into(),
+        });
+    }
     Ok(Inspection::Empty)
+}
+
+/// Whether `dir/meta.json` is tantivy metadata whose schema is exactly ours.
+fn has_our_schema(dir: &Path) -> bool {
+    let Ok(text) = fs::read(dir.join("meta.json")) else {
+        return false;
+    };
+    let Ok(meta) = serde_json::from_slice::<serde_json::Value>(&text) else {
+        return false;
+    };
+    let (schema, _) = schema::build();
+    serde_json::to_value(&schema).is_ok_and(|ours| meta.get("schema") == Some(&ours))
 }
 
 /// The state recorded with each commit.
@@ -204,6 +237,7 @@ impl Store {
         match inspect(dir)? {
             Inspection::Missing | Inspection::Empty => Ok(None),
             Inspection::Foreign { example } => Err(foreign_error(dir, &example)),
+            Inspection::Damaged { problem } => Err(damaged_error(dir, &problem)),
             Inspection::Ours { format } if format != FORMAT_VERSION => {
                 Err(incompatible_error(dir, format))
             }
@@ -248,15 +282,23 @@ impl Store {
     }
 
     /// Opens the index for an update, creating it when the folder is missing or empty.
-    /// With `rebuild`, an index of an incompatible format is deleted first (only the files
-    /// it is made of); a compatible one is kept, to be emptied inside the next commit.
+    /// With `rebuild`, an index that is damaged or of an incompatible format is deleted
+    /// first (only the files it is made of); a sound one is kept, to be emptied inside the
+    /// next commit (so that a killed rebuild leaves it searchable).
     ///
     /// # Errors
-    /// When the folder holds something else, holds an incompatible index and `rebuild` is
-    /// off, or cannot be written.
+    /// When the folder holds something else, holds an incompatible or damaged index and
+    /// `rebuild` is off, or cannot be written.
     pub fn open_or_create(dir: &Path, rebuild: bool) -> Result<Store> {
         match inspect(dir)? {
             Inspection::Foreign { example } => Err(foreign_error(dir, &example)),
+            Inspection::Damaged { problem } => {
+                if !rebuild {
+                    return Err(damaged_error(dir, &problem));
+                }
+                remove_index_files(dir)?;
+                Self::create(dir)
+            }
             Inspection::Ours { format } if format != FORMAT_VERSION => {
                 if !rebuild {
                     return Err(incompatible_error(dir, format));
@@ -265,7 +307,19 @@ impl Store {
                 Self::create(dir)
             }
             Inspection::Ours { .. } if dir.join("meta.json").exists() => {
-                match Self::open_existing(dir) {
+                // Every segment is opened before an update: an index whose files are
+                // damaged is not "up to date", and a rebuild must not build on it.
+                let opened = Self::open_existing(dir).and_then(|store| {
+                    store.payload()?;
+                    store.open_segments()?;
+                    // A rebuild reads every file anyway; one whose checksum fails would
+                    // stop it (tantivy may panic on it), so it starts afresh instead.
+                    if rebuild && !guarded(|| store.index.validate_checksum())?.is_empty() {
+                        return Err(anyhow!("damaged segment files"));
+                    }
+                    Ok(store)
+                });
+                match opened {
                     Ok(store) => Ok(store),
                     Err(_) if rebuild => {
                         remove_index_files(dir)?;
@@ -275,6 +329,28 @@ impl Store {
                 }
             }
             Inspection::Missing | Inspection::Empty | Inspection::Ours { .. } => Self::create(dir),
+        }
+    }
+
+    /// Opens a reader on every segment of the last commit, retrying (as [`Store::reader`]
+    /// does) when a concurrent commit deleted files mid-open.
+    fn open_segments(&self) -> Result<()> {
+        let mut attempt = 0;
+        loop {
+            let result = guarded(|| -> tantivy::Result<tantivy::IndexReader> {
+                self.index
+                    .reader_builder()
+                    .reload_policy(tantivy::ReloadPolicy::Manual)
+                    .try_into()
+            });
+            match result {
+                Ok(_) => return Ok(()),
+                Err(_) if attempt < 2 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(err) => return Err(err.context(self.damaged())),
+            }
         }
     }
 
@@ -353,12 +429,17 @@ impl Store {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                     *self = Self::open_read_only(&self.dir)?;
                 }
-                Err(err) => {
-                    return Err(anyhow!(err))
-                        .with_context(|| format!("cannot read the index in {}", self.shown()))
-                }
+                Err(err) => return Err(anyhow!(err)).with_context(|| self.damaged()),
             }
         }
+    }
+
+    /// The context of an error reading the index's own files.
+    fn damaged(&self) -> String {
+        format!(
+            "cannot read the index in {}; if it is damaged, {REBUILD_HINT}",
+            self.shown()
+        )
     }
 
     /// The state recorded by the last commit (the default before the first one).
@@ -366,10 +447,7 @@ impl Store {
     /// # Errors
     /// When tantivy's metadata cannot be read or the payload is not ours.
     pub fn payload(&self) -> Result<Payload> {
-        let metas = self
-            .index
-            .load_metas()
-            .with_context(|| format!("cannot read the index in {}", self.shown()))?;
+        let metas = self.index.load_metas().with_context(|| self.damaged())?;
         match metas.payload {
             None => Ok(Payload::default()),
             Some(text) => serde_json::from_str(&text).with_context(|| {
@@ -381,27 +459,42 @@ impl Store {
         }
     }
 
-    /// The manifest committed with `payload` (empty before the first commit).
+    /// The manifest committed with `payload` (empty before the first commit), or that of a
+    /// later commit: a commit by another process since `payload` was read deletes its
+    /// manifest (searches take no lock), and then the newer one is read, as
+    /// [`Store::reader`] reopens the newer state.
     ///
     /// # Errors
     /// When the manifest file is missing or unreadable.
     pub fn manifest(&self, payload: &Payload) -> Result<Manifest> {
-        if payload.generation == 0 {
-            return Ok(Manifest::default());
+        let mut generation = payload.generation;
+        let mut attempt = 0;
+        loop {
+            if generation == 0 {
+                return Ok(Manifest::default());
+            }
+            let path = self.dir.join(manifest_name(generation));
+            let shown = crate::paths::display_path(&path);
+            match fs::read(&path) {
+                Ok(bytes) => {
+                    return Manifest::from_bytes(&bytes)
+                        .with_context(|| format!("{shown} is damaged; {REBUILD_HINT}"))
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound && attempt < 3 => {
+                    attempt += 1;
+                    let now = self.payload()?.generation;
+                    if now == generation {
+                        return Err(anyhow!(err))
+                            .with_context(|| format!("cannot read {shown}; {REBUILD_HINT}"));
+                    }
+                    generation = now;
+                }
+                Err(err) => {
+                    return Err(anyhow!(err))
+                        .with_context(|| format!("cannot read {shown}; {REBUILD_HINT}"))
+                }
+            }
         }
-        let path = self.dir.join(manifest_name(payload.generation));
-        let bytes = fs::read(&path).with_context(|| {
-            format!(
-                "cannot read {}; {REBUILD_HINT}",
-                crate::paths::display_path(&path)
-            )
-        })?;
-        Manifest::from_bytes(&bytes).with_context(|| {
-            format!(
-                "{} is damaged; {REBUILD_HINT}",
-                crate::paths::display_path(&path)
-            )
-        })
     }
 
     /// Writes the manifest for the commit of `generation` (before that commit).
@@ -424,11 +517,8 @@ impl Store {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let stale_manifest = name.starts_with(MANIFEST_PREFIX) && name != keep;
-            // Temporary files of writes interrupted by a crash.
-            let stale_temp =
-                name.starts_with(&format!(".{MANIFEST_PREFIX}")) && name.ends_with(".tmp");
-            if stale_manifest || stale_temp {
+            let stale_manifest = is_manifest_name(&name) && name != keep;
+            if stale_manifest || is_manifest_temp(&name) {
                 let _ = fs::remove_file(entry.path());
             }
         }
@@ -450,6 +540,145 @@ impl Store {
 
     fn shown(&self) -> String {
         crate::paths::display_path(&self.dir)
+    }
+}
+
+/// What [`check`] found in a sound index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Soundness {
+    /// The commit checked.
+    pub generation: u64,
+    pub segments: usize,
+    /// Indexed files and distinct articles the manifest lists.
+    pub seed_files: u64,
+    pub articles: u64,
+}
+
+/// Verifies the index in `dir` without changing it: its marker, tantivy's metadata, the
+/// commit record, every segment (opened, and every file's checksum compared) and the
+/// manifest (read, and its totals compared with the commit record's).
+///
+/// # Errors
+/// One error naming everything that is wrong, with the way out; also when there is no
+/// index, or the folder is not one.
+pub fn check(dir: &Path) -> Result<Soundness> {
+    let shown = crate::paths::display_path(dir);
+    match inspect(dir)? {
+        Inspection::Missing | Inspection::Empty => {
+            return Err(anyhow!(
+                "there is no index in {shown} yet; run `seedsearch index` to build it"
+            ))
+        }
+        Inspection::Foreign { example } => return Err(foreign_error(dir, &example)),
+        Inspection::Damaged { problem } => return Err(damaged_error(dir, &problem)),
+        Inspection::Ours { format } if format != FORMAT_VERSION => {
+            return Err(incompatible_error(dir, format))
+        }
+        Inspection::Ours { .. } => {}
+    }
+    if !dir.join("meta.json").exists() {
+        return Err(damaged_error(dir, "has lost tantivy's meta.json"));
+    }
+    let store = Store::open_read_only(dir)?;
+    let payload = store.payload()?;
+    if payload.generation == 0 {
+        return Err(damaged_error(
+            dir,
+            "was never committed (its first build was interrupted)",
+        ));
+    }
+    let mut problems = Vec::new();
+    let segments = store.index.searchable_segments().map_or(0, |s| s.len());
+    if let Err(err) = store.open_segments() {
+        problems.push(format!("{:#}", err.root_cause()));
+    }
+    // tantivy checks only the files its list names; a file missing from it would go
+    // unchecked (and never be cleaned up).
+    let managed = store.index.directory().list_managed_files();
+    let active: Vec<String> = store
+        .index
+        .searchable_segment_metas()
+        .map(|metas| metas.iter().map(|m| m.id().uuid_string()).collect())
+        .unwrap_or_default();
+    let mut unlisted: Vec<String> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| is_segment_file(name))
+                .filter(|name| active.iter().any(|id| name.starts_with(id.as_str())))
+                .filter(|name| !managed.contains(Path::new(name)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !unlisted.is_empty() {
+        unlisted.sort();
+        problems.push(format!(
+            "tantivy's list of its files (.managed.json) lacks {}",
+            unlisted.join(", ")
+        ));
+    }
+    match guarded(|| store.index.validate_checksum()) {
+        Ok(bad) if bad.is_empty() => {}
+        Ok(bad) => {
+            let mut bad: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
+            bad.sort();
+            let verb = if bad.len() == 1 {
+                "fails its"
+            } else {
+                "fail their"
+            };
+            problems.push(format!("{} {verb} checksum", bad.join(", ")));
+        }
+        Err(err) => problems.push(format!("{err:#}")),
+    }
+    let (seed_files, articles) = match store.manifest(&payload) {
+        Ok(manifest) => {
+            let seed_files = manifest.indexed().count() as u64;
+            let articles = manifest.articles.len() as u64;
+            if (seed_files, articles) != (payload.files, payload.articles) {
+                problems.push(format!(
+                    "its manifest lists {seed_files} files and {articles} articles, its \
+                     commit record {} and {}",
+                    payload.files, payload.articles
+                ));
+            }
+            (seed_files, articles)
+        }
+        Err(err) => {
+            problems.push(format!(
+                "its manifest {} cannot be read ({})",
+                manifest_name(payload.generation),
+                err.root_cause()
+            ));
+            (0, 0)
+        }
+    };
+    if !problems.is_empty() {
+        return Err(anyhow!(
+            "the index in {shown} is damaged: {}; {REBUILD_HINT} to rebuild it from the seeds \
+             folder",
+            problems.join("; ")
+        ));
+    }
+    Ok(Soundness {
+        generation: payload.generation,
+        segments,
+        seed_files,
+        articles,
+    })
+}
+
+/// Runs a tantivy read of the whole index that may panic on damaged files (it decodes
+/// what it reads without checking it), turning tantivy's panic into an error. A panic of
+/// our own goes on.
+fn guarded<T>(read: impl FnOnce() -> tantivy::Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
+        Ok(result) => Ok(result?),
+        Err(panic) => match crate::exit::take_library_panic() {
+            Some(what) => Err(anyhow!("tantivy stopped on `{what}`")),
+            None => std::panic::resume_unwind(panic),
+        },
     }
 }
 
@@ -514,11 +743,61 @@ fn manifest_name(generation: u64) -> String {
     format!("{MANIFEST_PREFIX}{generation:08}{MANIFEST_SUFFIX}")
 }
 
+/// Whether `name` is exactly what [`manifest_name`] makes: clean-up deletes nothing else,
+/// whatever else a user keeps in the folder (`manifest-2024.txt`).
+fn is_manifest_name(name: &str) -> bool {
+    name.strip_prefix(MANIFEST_PREFIX)
+        .and_then(|rest| rest.strip_suffix(MANIFEST_SUFFIX))
+        .is_some_and(|digits| digits.len() >= 8 && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `name` is one tantivy gives a segment's files: `UUID.EXT` or
+/// `UUID.OPSTAMP.del`, the UUID in 32 lower-case hex digits.
+fn is_segment_file(name: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "idx",
+        "pos",
+        "term",
+        "store",
+        "fast",
+        "fieldnorm",
+        "del",
+        "temp",
+    ];
+    let Some((uuid, rest)) = name.split_once('.') else {
+        return false;
+    };
+    let uuid_like =
+        uuid.len() == 32 && uuid.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let deletes = rest
+        .strip_suffix(".del")
+        .is_some_and(|opstamp| !opstamp.is_empty() && opstamp.bytes().all(|b| b.is_ascii_digit()));
+    uuid_like && (EXTENSIONS.contains(&rest) || deletes)
+}
+
+/// Whether `name` is a temporary file [`write_atomically`] made for a manifest
+/// (`.manifest-00000001.bin.PID.tmp`), left by a write interrupted by a crash.
+fn is_manifest_temp(name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+        .and_then(|rest| rest.rsplit_once('.'))
+        .is_some_and(|(manifest, pid)| {
+            is_manifest_name(manifest) && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
 fn foreign_error(dir: &Path, example: &str) -> anyhow::Error {
     anyhow!(
         "{} is not a seedsearch index: it already holds other files (such as `{example}`); \
          seedsearch never writes to or deletes from such a folder. Pass --index with a new or \
          empty folder",
+        crate::paths::display_path(dir)
+    )
+}
+
+fn damaged_error(dir: &Path, problem: &str) -> anyhow::Error {
+    anyhow!(
+        "the index in {} {problem}; {REBUILD_HINT} to rebuild it from the seeds folder",
         crate::paths::display_path(dir)
     )
 }
@@ -547,7 +826,12 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     }
     for entry in fs::read_dir(dir)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(MANIFEST_PREFIX) || name == MARKER {
+        // Segment files tantivy's damaged list of its files may have lost.
+        if is_manifest_name(&name)
+            || is_segment_file(&name)
+            || is_manifest_temp(&name)
+            || name == MARKER
+        {
             doomed.push(entry.path());
         }
     }
@@ -592,6 +876,35 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         }
     }
     result
+}
+
+/// `err` with the way out added when tantivy failed reading the index's files and the
+/// message does not say so yet: wherever a damaged file is first read (a search's
+/// postings, a document, a fast field), the user hears how to repair it.
+pub fn with_rebuild_hint(err: anyhow::Error, dir: &Path) -> anyhow::Error {
+    use tantivy::TantivyError as E;
+    let reading = err.chain().any(|cause| {
+        cause.is::<OpenReadError>()
+            || cause.downcast_ref::<E>().is_some_and(|e| {
+                matches!(
+                    e,
+                    E::OpenReadError(_)
+                        | E::IoError(_)
+                        | E::DataCorruption(_)
+                        | E::ErrorInThread(_)
+                        | E::InternalError(_)
+                        | E::DeserializeError(_)
+                        | E::IncompatibleIndex(_)
+                )
+            })
+    });
+    if !reading || format!("{err:#}").contains(REBUILD_HINT) {
+        return err;
+    }
+    err.context(format!(
+        "cannot read the index in {}; if it is damaged, {REBUILD_HINT}",
+        crate::paths::display_path(dir)
+    ))
 }
 
 /// Builds the "already being updated" message.
@@ -670,6 +983,62 @@ mod tests {
             fs::read_to_string(dir.join("README.md")).unwrap(),
             "my notes"
         );
+    }
+
+    /// Commits `generation` the way the indexer does: manifest first, then the commit
+    /// that names it, then the clean-up.
+    fn commit(store: &Store, generation: u64) {
+        store
+            .write_manifest(generation, &Manifest::default())
+            .unwrap();
+        let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).unwrap();
+        let payload = Payload {
+            generation,
+            ..Payload::default()
+        };
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(&serde_json::to_string(&payload).unwrap());
+        prepared.commit().unwrap();
+        store.remove_stale_manifests(generation);
+    }
+
+    #[test]
+    fn a_reader_whose_manifest_a_newer_commit_deleted_reads_the_newer_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let writer = Store::open_or_create(tmp.path(), false).unwrap();
+        commit(&writer, 1);
+        let reader = Store::open(tmp.path()).unwrap().unwrap();
+        let seen = reader.payload().unwrap();
+        assert_eq!(seen.generation, 1);
+        commit(&writer, 2);
+        assert!(!tmp.path().join(manifest_name(1)).exists());
+        reader.manifest(&seen).unwrap();
+        // A manifest lost without a newer commit is an error, with the way out.
+        fs::remove_file(tmp.path().join(manifest_name(2))).unwrap();
+        let err = reader.manifest(&reader.payload().unwrap()).unwrap_err();
+        assert!(format!("{err:#}").contains(REBUILD_HINT), "{err:#}");
+    }
+
+    #[test]
+    fn clean_up_knows_its_own_names_exactly() {
+        assert!(is_manifest_name(&manifest_name(7)));
+        assert!(is_manifest_name(&manifest_name(123_456_789_012)));
+        for name in [
+            "manifest-2024.txt",
+            "manifest-notes.bin",
+            "manifest-1.bin",
+            "manifest-00000001.bin.bak",
+            "manifest-0000000x.bin",
+        ] {
+            assert!(!is_manifest_name(name), "{name}");
+        }
+        assert!(is_manifest_temp(".manifest-00000003.bin.4242.tmp"));
+        assert!(!is_manifest_temp(".manifest-notes.4242.tmp"));
+        assert!(!is_manifest_temp(".manifest-00000003.bin.tmp"));
+        assert!(is_segment_file("75d5942c4b0644dda3b0838771f6cc2b.term"));
+        assert!(is_segment_file("75d5942c4b0644dda3b0838771f6cc2b.12.del"));
+        assert!(!is_segment_file("75d5942c4b0644dda3b0838771f6cc2b.txt"));
+        assert!(!is_segment_file("notes.term"));
     }
 
     #[test]

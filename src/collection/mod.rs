@@ -78,8 +78,18 @@ impl Collection {
         reporter: &dyn Reporter,
         cancel: &Cancel,
     ) -> Result<Collection> {
-        if let Some(store) = Store::open(&paths.index)? {
-            let payload = store.payload()?;
+        paths.check_apart()?;
+        let mut never_committed = false;
+        let existing = match Store::open(&paths.index)? {
+            Some(store) => {
+                let payload = store.payload()?;
+                // An index with no commit (its first build was interrupted) is no index.
+                never_committed = payload.generation == 0;
+                (!never_committed).then_some((store, payload))
+            }
+            None => None,
+        };
+        if let Some((store, payload)) = existing {
             if freshness == Freshness::Sync {
                 if let Some(warning) = following_another_folder(paths, &payload) {
                     reporter.warn(&warning);
@@ -99,11 +109,19 @@ impl Collection {
             }
             return Collection::read(paths, store);
         }
-        reporter.note(&format!(
-            "no index in {} yet; building it from {}",
-            display_path(&paths.index),
-            display_path(&paths.seeds)
-        ));
+        reporter.note(&if never_committed {
+            format!(
+                "the index in {} was never finished; building it from {}",
+                display_path(&paths.index),
+                display_path(&paths.seeds)
+            )
+        } else {
+            format!(
+                "no index in {} yet; building it from {}",
+                display_path(&paths.index),
+                display_path(&paths.seeds)
+            )
+        });
         sync(
             paths,
             Options {
@@ -318,6 +336,14 @@ impl Collection {
     }
 }
 
+/// Verifies the index of the collection at `paths` without changing it.
+///
+/// # Errors
+/// As [`crate::store::check`]: what is wrong, with the way out.
+pub fn check(paths: &Paths) -> Result<crate::store::Soundness> {
+    crate::store::check(&paths.index)
+}
+
 /// Syncs the index with the seeds folder and tells `reporter` how it went.
 ///
 /// # Errors
@@ -328,6 +354,7 @@ pub fn sync(
     reporter: &dyn Reporter,
     cancel: &Cancel,
 ) -> Result<Report> {
+    paths.check_apart()?;
     let mut report = indexer::sync(paths, options, reporter, cancel)?;
     if report.committed {
         match alerts(paths, report.generation) {

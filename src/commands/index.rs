@@ -1,4 +1,5 @@
-//! `seedsearch index`: sync the index with the seeds folder and report.
+//! `seedsearch index`: sync the index with the seeds folder and report, or (`--check`)
+//! verify the index and say whether it is sound.
 
 use anyhow::Result;
 
@@ -13,6 +14,20 @@ use crate::indexer::Options;
 /// # Errors
 /// As [`crate::indexer::sync`].
 pub fn run(ctx: &Ctx, args: &IndexArgs) -> Result<Exit> {
+    if args.check {
+        let sound = collection::check(ctx.paths())?;
+        ctx.ui.note(&format!(
+            "the index in {} is sound: commit {}, {} segment{}, {} files, {} articles; every \
+             checksum matches",
+            crate::paths::display_path(&ctx.paths().index),
+            sound.generation,
+            sound.segments,
+            if sound.segments == 1 { "" } else { "s" },
+            sound.seed_files,
+            sound.articles
+        ));
+        return Ok(Exit::Success);
+    }
     let options = Options {
         rebuild: args.rebuild,
         wait: args.wait,

@@ -5,6 +5,7 @@ mod harness;
 
 mod answers;
 
+mod index_state;
 mod indexing;
 mod managing;
 mod output;
