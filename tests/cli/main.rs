@@ -12,3 +12,4 @@ mod power;
 mod reliability;
 mod scripting;
 mod searching;
+mod seeds_safety;
