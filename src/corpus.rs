@@ -361,13 +361,68 @@ pub enum Load {
     Skip(String),
 }
 
+/// The most one article may be, in bytes: far above any real article, low enough that a
+/// runaway file (a log, a disk image, a link to a device) cannot exhaust memory.
+pub const MAX_ARTICLE_BYTES: u64 = 256 << 20;
+
+/// Why a file was not read as an article at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// A FIFO, a device, a socket, a folder: reading it could block or never end.
+    NotRegular,
+    /// Over [`MAX_ARTICLE_BYTES`].
+    TooLarge,
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unreadable::NotRegular => f.write_str("is not a regular file"),
+            Unreadable::TooLarge => write!(
+                f,
+                "is larger than {} MiB, the most one article may be",
+                MAX_ARTICLE_BYTES >> 20
+            ),
+        }
+    }
+}
+
+/// The bytes of a file that may be an article (links followed): only a regular file, and
+/// at most [`MAX_ARTICLE_BYTES`] of it, even if it grows while being read.
+///
+/// # Errors
+/// When the file cannot be opened or read.
+pub fn read_article(path: &Path) -> std::io::Result<Result<Vec<u8>, Unreadable>> {
+    use std::io::Read;
+    // Checked before opening: opening a FIFO blocks until a writer comes.
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Err(Unreadable::NotRegular));
+    }
+    if meta.len() > MAX_ARTICLE_BYTES {
+        return Ok(Err(Unreadable::TooLarge));
+    }
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Ok(Err(Unreadable::NotRegular));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+        return Ok(Err(Unreadable::TooLarge));
+    }
+    Ok(Ok(bytes))
+}
+
 /// Reads, decodes and hashes one file.
 ///
 /// # Errors
 /// When the file cannot be read (permissions, vanished, I/O error).
 pub fn load(path: &Path) -> std::io::Result<Load> {
-    let bytes = std::fs::read(path)?;
-    Ok(decode(bytes))
+    Ok(match read_article(path)? {
+        Ok(bytes) => decode(bytes),
+        Err(why) => Load::Skip(format!("{why}; skipped")),
+    })
 }
 
 /// Decodes file bytes: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order

@@ -33,8 +33,15 @@ pub const REBUILD_HINT: &str = "run `seedsearch index --rebuild`";
 pub const MARKER: &str = "seedsearch.json";
 const MANIFEST_PREFIX: &str = "manifest-";
 const MANIFEST_SUFFIX: &str = ".bin";
-/// Files a version-control checkout or a user may keep in an otherwise empty index folder.
-const HARMLESS: &[&str] = &[".gitignore", ".gitkeep", ".keep"];
+/// Files a version-control checkout or a user may keep in an otherwise empty index folder,
+/// and the two an update makes before the index exists (its lock and its journal).
+const HARMLESS: &[&str] = &[".gitignore", ".gitkeep", ".keep", UPDATE_LOCK, JOURNAL];
+/// The file every update locks, from its first check to its commit: one update of the
+/// seeds folder and the index at a time. Searches never take it.
+pub const UPDATE_LOCK: &str = "seedsearch.lock";
+/// What an `add` or `remove` in progress changes in the seeds folder, so that the next
+/// update can finish or undo it if the process was killed.
+pub const JOURNAL: &str = "seedsearch-journal.json";
 /// Files tantivy writes outside its `.managed.json` list.
 const TANTIVY_FILES: &[&str] = &[
     "meta.json",
@@ -849,33 +856,79 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
+/// Writes `bytes` to a new temporary file beside `path`, syncs it, and renames it over
+/// `path`. The temporary file is created exclusively under an unpredictable name (never
+/// through a link planted under a name we would use), with the usual permissions.
 ///
 /// # Errors
 /// On any I/O error; the temporary file is removed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.unwrap_or_default(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".seedsearch-")
+        .suffix(".tmp")
+        // Subject to the umask, as a file made by `File::create` is.
+        .permissions(fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|err| err.error)?;
+    sync_folder(dir);
+    Ok(())
+}
+
+/// Makes the renames in `dir` durable (best effort: not every file system can).
+pub fn sync_folder(dir: &Path) {
+    if let Ok(dir) = fs::File::open(dir) {
+        let _ = dir.sync_all();
     }
-    if result.is_ok() {
-        if let Ok(dir) = fs::File::open(dir) {
-            let _ = dir.sync_all();
+}
+
+/// Held while an update runs; dropping it lets the next one in.
+#[derive(Debug)]
+pub struct UpdateLock {
+    _file: fs::File,
+}
+
+/// Takes the update lock of the index in `dir` (creating the folder when it is missing):
+/// with `wait`, waits for another seedsearch process holding it, else fails at once.
+///
+/// # Errors
+/// The busy message when another process holds it (and `wait` is off); the real reason
+/// when the lock cannot be taken at all (a folder of other files, no permission, a
+/// read-only file system); [`crate::interrupt::Interrupted`] when cancelled while waiting.
+pub fn lock_for_update(
+    dir: &Path,
+    wait: bool,
+    cancel: &crate::interrupt::Cancel,
+) -> Result<UpdateLock> {
+    let shown = crate::paths::display_path(dir);
+    if let Inspection::Foreign { example } = inspect(dir)? {
+        return Err(foreign_error(dir, &example));
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create the index folder {shown}"))?;
+    let cannot = || format!("cannot lock the index in {shown} for an update");
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join(UPDATE_LOCK))
+        .with_context(cannot)?;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(UpdateLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) if wait => {
+                cancel.check()?;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(fs::TryLockError::WouldBlock) => return Err(busy_error(dir)),
+            Err(fs::TryLockError::Error(err)) => return Err(anyhow!(err)).with_context(cannot),
         }
     }
-    result
 }
 
 /// `err` with the way out added when tantivy failed reading the index's files and the

@@ -1,24 +1,26 @@
 //! Adding articles: copy them into the seeds folder, then index them.
 //!
-//! Everything is checked before anything is written: every input must be a readable
-//! article, and a name already taken by a different file is refused (unless `force`), so
-//! a refused add changes nothing. Files are written under a temporary name and renamed
-//! into place, so a crash never leaves half an article in the seeds folder; if indexing
-//! fails, the copies are undone.
+//! Everything is checked under the update lock before anything is written: every input
+//! must be a regular file that reads as an article, a name taken by a different file is
+//! refused (unless `force`), and nothing is written through a link to outside the seeds
+//! folder, so a refused add changes nothing. Each copy is written to a new hidden file and
+//! renamed into place, all of them listed first in a journal: if indexing fails or Ctrl-C
+//! comes, the copies are undone, and if the process dies, the next update undoes them.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 
+use super::journal::{self, Change, Entry, Journal};
 use super::{Paths, Reporter};
 use crate::corpus::{self, ContentHash, Load};
 use crate::indexer::{Options, Report};
 use crate::interrupt::Cancel;
-use crate::manifest::FileState;
+use crate::manifest::{FileState, Manifest};
 use crate::paths::display_path;
-use crate::store::{self, Store};
+use crate::store::Store;
 
 /// What to add.
 #[derive(Debug, Clone)]
@@ -107,6 +109,9 @@ pub fn add(
                 } else {
                     format!("{name}.txt")
                 };
+                if name.chars().any(char::is_control) {
+                    bail!("--name {name:?} contains a control character; give a plain file name");
+                }
                 if name.contains(['/', '\\']) || !corpus::is_article_name(&name) {
                     bail!("--name {name} must be a file name ending in .txt or .md");
                 }
@@ -133,6 +138,27 @@ pub fn add(
         }
     }
 
+    // One update at a time, from the checks below to the commit: two adds of one name
+    // cannot both find it free.
+    let lock = super::lock_for_update(paths, false, reporter, cancel)?;
+    let _running = cancel.guard();
+    let store = Store::open(&paths.index)?;
+    let payload = match &store {
+        Some(store) => Some(store.payload()?),
+        None => None,
+    };
+    let base_generation = payload.as_ref().map_or(0, |p| p.generation);
+    if let Some(payload) = payload.as_ref().filter(|p| p.generation > 0) {
+        if payload.seeds != crate::paths::resolve_root(&paths.seeds) {
+            bail!(
+                "the index follows {}, not {}; nothing was copied (run `seedsearch index` to \
+                 switch it, or pass --seeds {})",
+                display_path(&payload.seeds),
+                display_path(&paths.seeds),
+                display_path(&payload.seeds)
+            );
+        }
+    }
     std::fs::create_dir_all(&paths.seeds).with_context(|| {
         format!(
             "cannot create the seeds folder {}",
@@ -141,45 +167,75 @@ pub fn add(
     })?;
     // Resolved again: the folder may not have existed when `paths` was made.
     let paths = &Paths::new(&paths.seeds, &paths.index);
-    let known = known_contents(paths)?;
+    let known = match (&store, &payload) {
+        (Some(store), Some(payload)) => known_contents(&store.manifest(payload)?),
+        _ => BTreeMap::new(),
+    };
+    drop(store);
 
     // Decide for every input before writing anything.
+    let token = journal::random_token();
+    let mut plan = Journal::new(Change::Add, base_generation);
+    let mut folders = BTreeSet::new();
     let mut clashes = Vec::new();
     let mut to_write = Vec::new();
     let mut already = Vec::new();
     for input in inputs {
-        let dest_path = paths.seeds.join(&input.dest);
-        if let Some(existing) = known.get(&input.hash) {
+        if let Some(existing) = still_there(paths, &known, input.hash) {
             already.push(AlreadyThere {
                 from: input.from,
-                path: shown(paths, existing),
+                path: shown(paths, &existing),
             });
             continue;
         }
-        match std::fs::read(&dest_path) {
-            Ok(bytes) => {
-                let same = matches!(corpus::decode(bytes), Load::Text(t) if t.hash == input.hash);
+        let shown_dest = shown(paths, &input.dest);
+        let (dest, missing) = placed(&paths.seeds_root, &input.dest, &shown_dest)?;
+        folders.extend(missing);
+        let n = to_write.len();
+        let mut entry = Entry {
+            tmp: Some(journal::hidden_beside(&dest, token, n, "tmp")),
+            created: Some(journal::hash_bytes(&input.bytes)),
+            aside: None,
+            path: dest,
+        };
+        match std::fs::symlink_metadata(&entry.path) {
+            Ok(meta) if meta.is_file() => {
+                let same = match corpus::read_article(&entry.path) {
+                    Ok(Ok(bytes)) => {
+                        matches!(corpus::decode(bytes), Load::Text(t) if t.hash == input.hash)
+                    }
+                    _ => false,
+                };
                 if same {
                     already.push(AlreadyThere {
                         from: input.from,
-                        path: shown(paths, &input.dest),
+                        path: shown_dest,
                     });
+                    continue;
                 } else if request.force {
-                    to_write.push(input);
+                    entry.aside = Some(journal::hidden_beside(&entry.path, token, n, "old"));
                 } else {
                     clashes.push(format!(
-                        "{} already exists with different content (not copying {})",
-                        display_path(&dest_path),
+                        "{shown_dest} already exists with different content (not copying {})",
                         input.from
                     ));
+                    continue;
                 }
             }
-            Err(err) if err.kind() == io::ErrorKind::NotFound => to_write.push(input),
+            Ok(_) => {
+                clashes.push(format!(
+                    "{shown_dest} exists and is not a regular file (not copying {})",
+                    input.from
+                ));
+                continue;
+            }
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
             Err(err) => {
-                return Err(anyhow!(err))
-                    .with_context(|| format!("cannot check {}", display_path(&dest_path)))
+                return Err(anyhow!(err)).with_context(|| format!("cannot check {shown_dest}"))
             }
         }
+        plan.entries.push(entry);
+        to_write.push(input);
     }
     if !clashes.is_empty() {
         bail!(
@@ -187,38 +243,36 @@ pub fn add(
             clashes.join("; ")
         );
     }
+    plan.folders = folders.into_iter().collect();
 
-    // What was at each destination before, to undo the copy if indexing fails.
-    let mut undo: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
-    for input in &to_write {
-        let dest_path = paths.seeds.join(&input.dest);
-        if let Some(parent) = dest_path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", display_path(parent)))?;
-        }
-        let previous = std::fs::read(&dest_path).ok();
-        if let Err(err) = store::write_atomically(&dest_path, &input.bytes) {
-            roll_back(&undo);
-            return Err(anyhow!(err))
-                .with_context(|| format!("cannot write {}", display_path(&dest_path)));
-        }
-        undo.push((dest_path, previous));
-    }
     for a in &already {
         reporter.note(&format!(
             "{} is already in the seeds folder as {}",
             a.from, a.path
         ));
     }
+    if !plan.entries.is_empty() {
+        plan.write(&paths.index, &lock)?;
+        if let Err(err) = copy(&plan, &to_write, cancel) {
+            plan.undo();
+            Journal::clear(&paths.index);
+            return Err(err.context("nothing was added"));
+        }
+    }
 
     // Sync even when nothing was copied: a file already in the folder may not be indexed.
-    let report = match super::sync(paths, Options::default(), reporter, cancel) {
+    let report = match super::sync_locked(paths, Options::default(), &lock, reporter, cancel) {
         Ok(report) => Some(report),
         Err(err) => {
-            roll_back(&undo);
+            plan.undo();
+            Journal::clear(&paths.index);
             return Err(err.context("nothing was added"));
         }
     };
+    if !plan.entries.is_empty() {
+        plan.finish();
+        Journal::clear(&paths.index);
+    }
     let doc_ids = doc_ids(paths)?;
     let written: Vec<String> = to_write.iter().map(|i| i.dest.clone()).collect();
     let added: Vec<Added> = to_write
@@ -259,14 +313,95 @@ pub fn add(
     })
 }
 
-/// Puts the seeds folder back as it was before the copy.
-fn roll_back(undo: &[(PathBuf, Option<Vec<u8>>)]) {
-    for (path, previous) in undo {
-        let _ = match previous {
-            Some(bytes) => store::write_atomically(path, bytes),
-            None => std::fs::remove_file(path),
-        };
+/// Writes the planned copies: each to its temporary file (created exclusively), then
+/// renamed into place, what was there moved aside first. Stops at Ctrl-C.
+fn copy(plan: &Journal, inputs: &[Copy], cancel: &Cancel) -> Result<()> {
+    for folder in &plan.folders {
+        // A folder that appeared since the checks is not ours to write into (it could be a
+        // link): fail rather than follow it.
+        match std::fs::create_dir(folder) {
+            Ok(()) => {}
+            Err(err) => {
+                return Err(anyhow!(err))
+                    .with_context(|| format!("cannot create {}", display_path(folder)))
+            }
+        }
     }
+    for (entry, input) in plan.entries.iter().zip(inputs) {
+        cancel.check()?;
+        let path = &entry.path;
+        let cannot = || format!("cannot write {}", display_path(path));
+        let tmp = entry.tmp.as_deref().unwrap_or(path);
+        write_new(tmp, &input.bytes).with_context(cannot)?;
+        if let Some(aside) = &entry.aside {
+            std::fs::rename(path, aside).with_context(cannot)?;
+        }
+        std::fs::rename(tmp, path).with_context(cannot)?;
+    }
+    Ok(())
+}
+
+/// Creates `path` (never through an existing file or link) and writes `bytes` durably.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Where `dest` (relative, `/`-separated) lands in the real seeds folder `root`, and the
+/// folders to create on the way. Refused when a folder on the way is a link to outside
+/// `root`: add never writes there, even though indexing follows such links.
+fn placed(root: &Path, dest: &str, shown: &str) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let mut parts: Vec<&str> = dest.split('/').collect();
+    let name = parts.pop().unwrap_or_default();
+    let mut dir = root.to_path_buf();
+    let mut missing = Vec::new();
+    for part in parts {
+        let next = dir.join(part);
+        if !missing.is_empty() {
+            missing.push(next.clone());
+            dir = next;
+            continue;
+        }
+        match std::fs::symlink_metadata(&next) {
+            Ok(meta) if meta.is_dir() => dir = next,
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let real = std::fs::canonicalize(&next)
+                    .with_context(|| format!("cannot follow {}", display_path(&next)))?;
+                if !real.starts_with(root) {
+                    bail!(
+                        "{shown} would be written through the symbolic link {} to {}, outside \
+                         the seeds folder; nothing was copied",
+                        display_path(&next),
+                        display_path(&real)
+                    );
+                }
+                if !real.is_dir() {
+                    bail!(
+                        "{} is not a folder; nothing was copied",
+                        display_path(&next)
+                    );
+                }
+                dir = real;
+            }
+            Ok(_) => bail!(
+                "{} is not a folder; nothing was copied",
+                display_path(&next)
+            ),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                missing.push(next.clone());
+                dir = next;
+            }
+            Err(err) => {
+                return Err(anyhow!(err))
+                    .with_context(|| format!("cannot check {}", display_path(&next)))
+            }
+        }
+    }
+    Ok((dir.join(name), missing))
 }
 
 fn shown(paths: &Paths, rel: &str) -> String {
@@ -330,8 +465,7 @@ fn collect(path: &Path, to: Option<&str>, out: &mut Vec<Copy>) -> Result<()> {
             );
         }
         for file in listing.files {
-            let bytes = std::fs::read(&file.path)
-                .with_context(|| format!("cannot read {}", display_path(&file.path)))?;
+            let bytes = read_input(&file.path)?;
             out.push(checked(
                 display_path(&file.path),
                 bytes,
@@ -351,10 +485,21 @@ fn collect(path: &Path, to: Option<&str>, out: &mut Vec<Copy>) -> Result<()> {
             corpus::extensions_shown()
         );
     }
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read {}", display_path(path)))?;
+    let bytes = read_input(path)?;
     out.push(checked(display_path(path), bytes, join(to, file_name))?);
     Ok(())
+}
+
+/// An input file's bytes: a regular file of at most [`corpus::MAX_ARTICLE_BYTES`] (a FIFO
+/// would block forever, a link to a device would never end).
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    match corpus::read_article(path) {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(why)) => bail!("{} {why}; nothing was copied", display_path(path)),
+        Err(err) => {
+            Err(anyhow!(err)).with_context(|| format!("cannot read {}", display_path(path)))
+        }
+    }
 }
 
 /// An input that is a readable article, with its content hash.
@@ -370,17 +515,27 @@ fn checked(from: String, bytes: Vec<u8>, dest: String) -> Result<Copy> {
     }
 }
 
-/// Content already in the index: hash → one of its paths relative to the seeds folder.
-fn known_contents(paths: &Paths) -> Result<BTreeMap<ContentHash, String>> {
-    let mut known = BTreeMap::new();
-    if let Some(store) = Store::open(&paths.index)? {
-        let payload = store.payload()?;
-        let manifest = store.manifest(&payload)?;
-        for (rel, _, hash) in manifest.indexed() {
-            known.entry(hash).or_insert_with(|| rel.to_string());
-        }
+/// Content the index knows: hash → the paths (relative to the seeds folder) it was at.
+fn known_contents(manifest: &Manifest) -> BTreeMap<ContentHash, Vec<String>> {
+    let mut known: BTreeMap<ContentHash, Vec<String>> = BTreeMap::new();
+    for (rel, _, hash) in manifest.indexed() {
+        known.entry(hash).or_default().push(rel.to_string());
     }
-    Ok(known)
+    known
+}
+
+/// A file of the seeds folder that holds `hash` now, among those the index knows: the
+/// disk decides, so a file deleted or edited by hand since is not "already there". Only
+/// the candidates are read.
+fn still_there(
+    paths: &Paths,
+    known: &BTreeMap<ContentHash, Vec<String>>,
+    hash: ContentHash,
+) -> Option<String> {
+    known.get(&hash)?.iter().find_map(|rel| {
+        let on_disk = corpus::load(&paths.seeds.join(rel));
+        matches!(on_disk, Ok(Load::Text(t)) if t.hash == hash).then(|| rel.clone())
+    })
 }
 
 /// doc_ids by path relative to the seeds folder, from the committed manifest.

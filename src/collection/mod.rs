@@ -8,6 +8,7 @@
 //! [`Reporter`].
 
 mod add;
+mod journal;
 mod remove;
 
 pub use add::{add, AddReport, AddRequest, Added, AlreadyThere, Input};
@@ -29,7 +30,7 @@ pub use crate::paths::Paths;
 use crate::paths::{display_path, shown_from_cwd};
 use crate::saved::Saved;
 use crate::search::{Engine, Like, Request, Results, SearchError};
-use crate::store::{Payload, Store};
+use crate::store::{self, Payload, Store, UpdateLock};
 
 /// Hears what a collection does while it works: notes and warnings as sentences, the
 /// progress of long updates, and the report of each sync.
@@ -344,18 +345,47 @@ pub fn check(paths: &Paths) -> Result<crate::store::Soundness> {
     crate::store::check(&paths.index)
 }
 
-/// Syncs the index with the seeds folder and tells `reporter` how it went.
+/// Syncs the index with the seeds folder and tells `reporter` how it went, under the
+/// update lock (waiting for it with `options.wait`).
 ///
 /// # Errors
-/// As [`indexer::sync`].
+/// As [`indexer::sync`], and when the update lock is held by another process or cannot be
+/// taken.
 pub fn sync(
     paths: &Paths,
     options: Options,
     reporter: &dyn Reporter,
     cancel: &Cancel,
 ) -> Result<Report> {
+    // Checked before the lock, which would create the index folder.
+    corpus::check_root(&paths.seeds)?;
+    let lock = lock_for_update(paths, options.wait, reporter, cancel)?;
+    sync_locked(paths, options, &lock, reporter, cancel)
+}
+
+/// Takes the update lock, then finishes or undoes what a killed `add` or `remove` left.
+fn lock_for_update(
+    paths: &Paths,
+    wait: bool,
+    reporter: &dyn Reporter,
+    cancel: &Cancel,
+) -> Result<UpdateLock> {
+    // Before the lock, which would create the index folder.
     paths.check_apart()?;
-    let mut report = indexer::sync(paths, options, reporter, cancel)?;
+    let lock = store::lock_for_update(&paths.index, wait, cancel)?;
+    journal::recover(paths, &lock, reporter)?;
+    Ok(lock)
+}
+
+/// [`sync`] for a caller that already holds the update lock.
+fn sync_locked(
+    paths: &Paths,
+    options: Options,
+    lock: &UpdateLock,
+    reporter: &dyn Reporter,
+    cancel: &Cancel,
+) -> Result<Report> {
+    let mut report = indexer::sync(paths, options, lock, reporter, cancel)?;
     if report.committed {
         match alerts(paths, report.generation) {
             Ok(alerts) => report.alerts = alerts,

@@ -1,19 +1,23 @@
 //! Removing articles: delete them from the seeds folder and the index.
 //!
-//! Every doc_id is checked first: if one is unknown, nothing is deleted. Files are moved
-//! aside under hidden names (which are not indexed), the index is synced, and only then are
-//! they deleted: if the sync fails, they are put back.
+//! Every doc_id is checked first, under the update lock: if one is unknown, or reached
+//! through a link to outside the seeds folder, nothing is deleted. Files are moved aside
+//! under short hidden names (not indexed), recorded in a journal first, the index is
+//! synced, and only then are they deleted: if the sync fails they are put back, and if the
+//! process dies the next update finishes or undoes the change.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use super::{Collection, Freshness, Paths, Reporter};
+use super::journal::{self, Change, Entry, Journal};
+use super::{Paths, Reporter};
 use crate::indexer::{Options, Report};
 use crate::interrupt::Cancel;
 use crate::manifest::FileState;
 use crate::paths::display_path;
+use crate::store::Store;
 
 /// One deleted file.
 #[derive(Debug, Clone)]
@@ -40,8 +44,22 @@ pub fn remove(
     reporter: &dyn Reporter,
     cancel: &Cancel,
 ) -> Result<RemoveReport> {
-    let collection = Collection::open(paths, Freshness::AsIs, reporter, cancel)?;
-    let payload = collection.payload();
+    // One update at a time, from the checks below to the commit.
+    let lock = super::lock_for_update(paths, false, reporter, cancel)?;
+    let _running = cancel.guard();
+    let store = match Store::open(&paths.index)? {
+        Some(store) => store,
+        None => {
+            super::sync_locked(paths, Options::default(), &lock, reporter, cancel)?;
+            Store::open(&paths.index)?.ok_or_else(|| {
+                anyhow!(
+                    "the index in {} could not be opened after building it",
+                    display_path(&paths.index)
+                )
+            })?
+        }
+    };
+    let payload = store.payload()?;
     if payload.seeds != paths.seeds_root {
         bail!(
             "the index follows {}, not {}; run `seedsearch index` first or pass --seeds {}",
@@ -50,20 +68,25 @@ pub fn remove(
             display_path(&payload.seeds)
         );
     }
-    let manifest = collection.manifest()?;
-    drop(collection);
+    let manifest = store.manifest(&payload)?;
+    drop(store);
     let mut doomed = Vec::new();
     let mut unknown = Vec::new();
+    let mut real_paths = Vec::new();
     for wanted in doc_ids {
         let found = manifest.files.iter().find(|(rel, record)| {
             matches!(&record.state, FileState::Indexed { doc_id, .. } if doc_id == wanted)
                 || *rel == wanted
         });
         match found {
-            Some((rel, _)) => doomed.push(Removed {
-                doc_id: wanted.clone(),
-                path: display_path(&paths.seeds.join(rel)),
-            }),
+            Some((rel, _)) => {
+                let shown = display_path(&paths.seeds.join(rel));
+                real_paths.push(inside_seeds(&paths.seeds_root, rel, &shown)?);
+                doomed.push(Removed {
+                    doc_id: wanted.clone(),
+                    path: shown,
+                });
+            }
             None => unknown.push(format!("`{wanted}`")),
         }
     }
@@ -73,30 +96,47 @@ pub fn remove(
             unknown.join(", ")
         ));
     }
-    let mut aside = Vec::new();
-    for removed in &doomed {
-        let path = PathBuf::from(&removed.path);
-        let hidden = hidden_name(&path);
-        match std::fs::rename(&path, &hidden) {
-            Ok(()) => aside.push((path, hidden)),
+
+    // Moved aside under short hidden names (not indexed) until the commit, with a journal
+    // that lets the next run finish or undo this if the process dies.
+    let token = journal::random_token();
+    let mut plan = Journal::new(Change::Remove, payload.generation);
+    for (n, path) in real_paths.iter().enumerate() {
+        if std::fs::symlink_metadata(path).is_ok() {
+            plan.entries.push(Entry {
+                path: path.clone(),
+                tmp: None,
+                created: None,
+                aside: Some(journal::hidden_beside(path, token, n, "rm")),
+            });
+        }
+    }
+    plan.write(&paths.index, &lock)?;
+    let undo = |plan: &Journal| {
+        plan.undo();
+        Journal::clear(&paths.index);
+    };
+    for entry in &plan.entries {
+        let aside = entry.aside.as_deref().unwrap_or(&entry.path);
+        match std::fs::rename(&entry.path, aside) {
+            Ok(()) => {}
             Err(err) if err.kind() == io::ErrorKind::NotFound => {}
             Err(err) => {
-                restore(&aside);
+                undo(&plan);
                 return Err(anyhow!(err))
-                    .with_context(|| format!("cannot delete {}", removed.path));
+                    .with_context(|| format!("cannot delete {}", display_path(&entry.path)));
             }
         }
     }
-    let report = match super::sync(paths, Options::default(), reporter, cancel) {
+    let report = match super::sync_locked(paths, Options::default(), &lock, reporter, cancel) {
         Ok(report) => report,
         Err(err) => {
-            restore(&aside);
+            undo(&plan);
             return Err(err.context("nothing was removed"));
         }
     };
-    for (_, hidden) in &aside {
-        let _ = std::fs::remove_file(hidden);
-    }
+    plan.finish();
+    Journal::clear(&paths.index);
     for removed in &doomed {
         reporter.note(&format!(
             "removed {} (doc_id {})",
@@ -109,17 +149,21 @@ pub fn remove(
     })
 }
 
-/// `dir/.name.seedsearch-removing`: out of the index's sight, on the same file system.
-fn hidden_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.seedsearch-removing"))
-}
-
-fn restore(aside: &[(PathBuf, PathBuf)]) {
-    for (path, hidden) in aside {
-        let _ = std::fs::rename(hidden, path);
+/// The real path of the article `rel`, which must lie in the real seeds folder `root`:
+/// indexing follows links to folders elsewhere, but remove never deletes there.
+fn inside_seeds(root: &Path, rel: &str, shown: &str) -> Result<PathBuf> {
+    let path = root.join(rel);
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        bail!("{shown} is not a file in the seeds folder");
+    };
+    let real_parent =
+        std::fs::canonicalize(parent).with_context(|| format!("cannot check where {shown} is"))?;
+    if !real_parent.starts_with(root) {
+        bail!(
+            "{shown} is reached through a symbolic link to {}, outside the seeds folder; \
+             seedsearch does not delete files there (nothing was removed)",
+            display_path(&real_parent)
+        );
     }
+    Ok(real_parent.join(name))
 }

@@ -7,6 +7,7 @@ use anyhow::{bail, Context, Result};
 use super::Ctx;
 use crate::cli::AddArgs;
 use crate::collection::{self, AddRequest, Input};
+use crate::corpus::{Unreadable, MAX_ARTICLE_BYTES};
 use crate::exit::Exit;
 
 /// Runs `add`.
@@ -22,8 +23,12 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<Exit> {
             };
             let mut bytes = Vec::new();
             std::io::stdin()
+                .take(MAX_ARTICLE_BYTES + 1)
                 .read_to_end(&mut bytes)
                 .context("cannot read stdin")?;
+            if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+                bail!("stdin {}; nothing was copied", Unreadable::TooLarge);
+            }
             inputs.push(Input::Text {
                 from: "stdin".into(),
                 name: name.clone(),

@@ -21,13 +21,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{anyhow, Context, Result};
 use rayon::prelude::*;
+use tantivy::directory::error::LockError;
 use tantivy::{IndexWriter, TantivyDocument};
 
 use crate::corpus::{self, Encoding, Load, Problem, SeedFile};
 use crate::interrupt::Cancel;
 use crate::manifest::Manifest;
 use crate::paths::Paths;
-use crate::store::{self, Payload, Store};
+use crate::store::{self, Payload, Store, UpdateLock};
 use plan::Seen;
 
 /// Decoded text kept in memory between hashing and indexing; above this, files are read a
@@ -108,7 +109,8 @@ pub struct Report {
     pub generation: u64,
 }
 
-/// Syncs the index in `paths.index` with the seeds folder `paths.seeds`.
+/// Syncs the index in `paths.index` with the seeds folder `paths.seeds`. The caller holds
+/// the update lock ([`store::lock_for_update`]); tantivy's own writer lock is taken too.
 ///
 /// # Errors
 /// When the seeds folder cannot be read, the index folder is not usable (foreign, of an
@@ -117,6 +119,7 @@ pub struct Report {
 pub fn sync(
     paths: &Paths,
     options: Options,
+    _lock: &UpdateLock,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Report> {
@@ -291,9 +294,11 @@ fn acquire_writer(
             .writer_with_num_threads(threads, threads * HEAP_PER_THREAD)
         {
             Ok(writer) => return Ok(writer),
-            Err(err @ tantivy::TantivyError::LockFailure(..)) => {
+            // Only a lock that is really held is waited for; an I/O error (permissions, a
+            // read-only file system) is reported as what it is, below.
+            Err(tantivy::TantivyError::LockFailure(LockError::LockBusy, _)) => {
                 if !wait {
-                    return Err(store::busy_error(&store.dir).context(err));
+                    return Err(store::busy_error(&store.dir));
                 }
                 cancel.check()?;
                 std::thread::sleep(Duration::from_millis(100));

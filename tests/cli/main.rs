@@ -13,3 +13,4 @@ mod power;
 mod reliability;
 mod scripting;
 mod searching;
+mod seeds_safety;
