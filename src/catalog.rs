@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context, Result};
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
+use std::ops::Bound;
+
+use tantivy::collector::{Count, DocSetCollector};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::termdict::TermMerger;
 use tantivy::{Searcher, Term};
@@ -131,26 +133,51 @@ pub fn article(
     context: u32,
 ) -> Result<ArticleView> {
     let (doc_id, number) = parse_target(target);
-    let query = TermQuery::new(
+    let article: Box<dyn Query> = Box::new(TermQuery::new(
         Term::from_field_text(fields.doc, doc_id),
         IndexRecordOption::Basic,
-    );
-    let limit = usize::try_from(searcher.num_docs())
-        .unwrap_or(usize::MAX)
-        .max(1);
-    let found = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-    if found.is_empty() {
+    ));
+    // Counting reads no stored passage; only the passages shown are loaded, so `DOC:N` of
+    // an article of a hundred thousand passages reads a handful.
+    let total = u32::try_from(searcher.search(&*article, &Count)?).unwrap_or(u32::MAX);
+    if total == 0 {
         return Err(anyhow!(
             "no article has the doc_id `{doc_id}`; `seedsearch list` shows them"
         ));
     }
+    let range = match number {
+        None => 1..=total,
+        Some(n) if n >= 1 && n <= total => {
+            n.saturating_sub(context).max(1)..=n.saturating_add(context).min(total)
+        }
+        Some(n) => {
+            return Err(anyhow!(
+                "`{doc_id}` has passages 1 to {total}; there is no passage {n}"
+            ))
+        }
+    };
+    let shown: Box<dyn Query> = Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_u64(
+            fields.passage,
+            u64::from(*range.start()),
+        )),
+        Bound::Included(Term::from_field_u64(
+            fields.passage,
+            u64::from(*range.end()),
+        )),
+    ));
+    let query = BooleanQuery::new(vec![(Occur::Must, article), (Occur::Must, shown)]);
+    let found = searcher.search(&query, &DocSetCollector)?;
     let mut stored: Vec<StoredPassage> = Vec::with_capacity(found.len());
-    for (_, address) in found {
+    for address in found {
         stored.push(StoredPassage::read(searcher, fields, address)?);
     }
     stored.sort_by_key(|s| s.passage);
-    let total = u32::try_from(stored.len()).unwrap_or(u32::MAX);
-    let first = &stored[0];
+    let Some(first) = stored.first() else {
+        return Err(anyhow!(
+            "the index lists passages of `{doc_id}` but cannot read them; `seedsearch index --rebuild` rebuilds it"
+        ));
+    };
     let sources: Vec<FileRef> = first
         .files
         .iter()
@@ -167,20 +194,8 @@ pub fn article(
         .filter(|(i, _)| *i != me)
         .map(|(_, s)| s)
         .collect();
-    let range = match number {
-        None => 1..=total,
-        Some(n) if n >= 1 && n <= total => {
-            n.saturating_sub(context).max(1)..=n.saturating_add(context).min(total)
-        }
-        Some(n) => {
-            return Err(anyhow!(
-                "`{doc_id}` has passages 1 to {total}; there is no passage {n}"
-            ))
-        }
-    };
     let passages = stored
         .iter()
-        .filter(|s| range.contains(&s.passage))
         .map(|s| PassageView {
             passage: s.passage,
             section: s.section.clone(),

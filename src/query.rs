@@ -31,8 +31,13 @@
 use std::fmt;
 
 /// The longest query accepted, in bytes (a pasted article fits; a runaway script's line
-/// does not). Batch lines are bounded by the same limit.
+/// does not).
 pub const MAX_QUERY_BYTES: usize = 64 * 1024;
+
+/// The longest `--batch` line read, in bytes: twice a query, so that a JSON line can carry
+/// a query at the limit with its escapes and options. A longer line is answered with an
+/// error and skipped without being held in memory.
+pub const MAX_BATCH_LINE_BYTES: usize = 2 * MAX_QUERY_BYTES;
 
 /// The longest piece of a query quoted back in a message, in characters.
 pub const QUOTED_CHARS: usize = 80;

@@ -3,7 +3,9 @@
 //! Batch mode reads one query per line (a file or stdin), answers them on all cores (the
 //! rayon pool), and prints one JSON object per query in input order, flushing each line as
 //! soon as it and the lines before it are done, so it can sit in a pipeline. A bad query
-//! gives `{"query": ..., "error": ...}` on its line; the run goes on.
+//! gives `{"query": ..., "error": ...}` on its line; the run goes on. Lines are read with
+//! at most [`MAX_BATCH_LINE_BYTES`] of one held: a longer line (or one that is not UTF-8)
+//! is answered with an error too and the rest of it skipped unread into memory.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -23,6 +25,7 @@ use crate::exit::Exit;
 use crate::output::json::{FailedJson, ResultsJson};
 use crate::output::Vimgrep;
 use crate::paths::display_path;
+use crate::query::{quoted, MAX_BATCH_LINE_BYTES, MAX_QUERY_BYTES, QUOTED_CHARS};
 use crate::search::{Engine, Facet, Request, SearchError, SortBy};
 
 /// Batch queries answered but not yet printed, at most: bounds memory on a long input.
@@ -127,10 +130,7 @@ pub fn single(ctx: &Ctx, engine: &Engine, request: &Request, shape: Shape) -> Re
     let results = match engine.search(request) {
         Ok(results) => results,
         Err(SearchError::Query(err)) => {
-            return Err(anyhow!(
-                "bad query `{}`: {err}",
-                crate::query::quoted(&request.query)
-            ));
+            return Err(anyhow!("bad query `{}`: {err}", quoted(&request.query)));
         }
         Err(SearchError::Index(err)) => return Err(err),
     };
@@ -181,21 +181,26 @@ struct Answer {
     failed: bool,
 }
 
+impl Answer {
+    /// The error object answering a line that cannot run.
+    fn failed(query: &str, error: &str) -> Answer {
+        let encoded = serde_json::to_string(&FailedJson {
+            version: crate::output::json::VERSION,
+            query,
+            error,
+        });
+        Answer {
+            line: encoded.unwrap_or_default(),
+            found: false,
+            failed: true,
+        }
+    }
+}
+
 fn answer(engine: &Engine, template: &Request, line: String) -> Answer {
     let request = match batch_request(template, line) {
         Ok(request) => request,
-        Err((query, error)) => {
-            let encoded = serde_json::to_string(&FailedJson {
-                version: crate::output::json::VERSION,
-                query: &query,
-                error: &error,
-            });
-            return Answer {
-                line: encoded.unwrap_or_default(),
-                found: false,
-                failed: true,
-            };
-        }
+        Err((query, error)) => return Answer::failed(&query, &error),
     };
     let (encoded, found, failed) = match engine.search(&request) {
         Ok(results) => (
@@ -289,6 +294,86 @@ fn batch_request(template: &Request, line: String) -> Result<Request, (String, S
     })
 }
 
+/// One line of batch input, as [`BoundedLines`] reads it.
+#[derive(Debug, PartialEq, Eq)]
+enum BatchInput {
+    Line(String),
+    /// Longer than the limit: how long, and its first characters (to quote).
+    TooLong {
+        bytes: u64,
+        start: String,
+    },
+    NotUtf8,
+}
+
+/// Reads lines holding at most `limit` bytes of one: the rest of a longer line is read
+/// and dropped piece by piece, so a runaway line costs time, never memory.
+struct BoundedLines<R> {
+    reader: R,
+    limit: usize,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> BoundedLines<R> {
+    fn new(reader: R, limit: usize) -> Self {
+        BoundedLines {
+            reader,
+            limit,
+            buf: Vec::new(),
+        }
+    }
+
+    /// The next line without its `\n` or `\r\n`, or `None` at the end of the input.
+    fn next_line(&mut self) -> io::Result<Option<BatchInput>> {
+        self.buf.clear();
+        // One byte more than the limit, for a `\r` before the `\n`.
+        let keep = self.limit.saturating_add(1);
+        let mut bytes: u64 = 0;
+        let mut any = false;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err),
+            };
+            if chunk.is_empty() {
+                if !any {
+                    return Ok(None);
+                }
+                break;
+            }
+            any = true;
+            let (piece, used, ended) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (&chunk[..i], i + 1, true),
+                None => (chunk, chunk.len(), false),
+            };
+            let room = keep.saturating_sub(self.buf.len()).min(piece.len());
+            self.buf.extend_from_slice(&piece[..room]);
+            bytes += piece.len() as u64;
+            self.reader.consume(used);
+            if ended {
+                break;
+            }
+        }
+        if bytes <= keep as u64 && self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
+            bytes -= 1;
+        }
+        if bytes > self.limit as u64 {
+            // Enough bytes for the quoted characters, cut where a character may be split.
+            let head = &self.buf[..self.buf.len().min(4 * QUOTED_CHARS)];
+            return Ok(Some(BatchInput::TooLong {
+                bytes,
+                start: quoted(&String::from_utf8_lossy(head)),
+            }));
+        }
+        match String::from_utf8(std::mem::take(&mut self.buf)) {
+            Ok(line) => Ok(Some(BatchInput::Line(line))),
+            Err(_) => Ok(Some(BatchInput::NotUtf8)),
+        }
+    }
+}
+
 /// What the reading side of a batch sends the printing side.
 enum Event {
     Answered(usize, Answer),
@@ -317,23 +402,40 @@ fn batch(ctx: &Ctx, engine: Arc<Engine>, template: Request, path: &Path) -> Resu
         std::thread::spawn(move || {
             let template = &template;
             let engine = &engine;
+            let mut lines = BoundedLines::new(input, MAX_BATCH_LINE_BYTES);
             rayon::scope(|pool| {
-                for (i, line) in input.lines().enumerate() {
+                for i in 0.. {
                     if stop.load(Ordering::Relaxed) || permit_tx.send(()).is_err() {
                         break;
                     }
-                    let line = match line {
-                        Ok(line) => line,
+                    let number = i + 1;
+                    let query = match lines.next_line() {
+                        Ok(Some(BatchInput::Line(line))) => line,
+                        Ok(Some(BatchInput::TooLong { bytes, start })) => {
+                            let error = format!(
+                                "bad batch line: line {number} is {} KiB long; a batch line is at most {} KiB (a query at most {} KiB), so it was skipped",
+                                bytes.div_ceil(1024),
+                                MAX_BATCH_LINE_BYTES / 1024,
+                                MAX_QUERY_BYTES / 1024
+                            );
+                            let _ =
+                                done_tx.send(Event::Answered(i, Answer::failed(&start, &error)));
+                            continue;
+                        }
+                        Ok(Some(BatchInput::NotUtf8)) => {
+                            let error = format!("bad batch line: line {number} is not valid UTF-8");
+                            let _ = done_tx.send(Event::Answered(i, Answer::failed("", &error)));
+                            continue;
+                        }
+                        Ok(None) => break,
                         Err(err) => {
                             let err = anyhow!(err).context(format!(
-                                "cannot read line {} of the batch file {shown}",
-                                i + 1
+                                "cannot read line {number} of the batch file {shown}"
                             ));
                             let _ = done_tx.send(Event::Failed(err));
                             break;
                         }
                     };
-                    let query = line.strip_suffix('\r').unwrap_or(&line).to_string();
                     let done_tx = done_tx.clone();
                     pool.spawn(move |_| {
                         let answer = answer(engine, template, query);
@@ -382,4 +484,43 @@ fn batch(ctx: &Ctx, engine: Arc<Engine>, template: Request, path: &Path) -> Resu
         ctx.ui.note(&format!("{count} queries"));
     }
     Ok(Exit::found(any_found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(input: &[u8], limit: usize) -> Vec<BatchInput> {
+        // A tiny buffer, so lines cross chunk boundaries.
+        let mut lines = BoundedLines::new(BufReader::with_capacity(3, input), limit);
+        let mut out = Vec::new();
+        while let Some(line) = lines.next_line().unwrap() {
+            out.push(line);
+        }
+        out
+    }
+
+    #[test]
+    fn lines_are_read_up_to_the_limit_and_longer_ones_skipped() {
+        let lines = read_all(b"one\r\n\nsixsix\n12345678901\n\xff\nlast", 6);
+        assert_eq!(
+            lines,
+            vec![
+                BatchInput::Line("one".into()),
+                BatchInput::Line(String::new()),
+                BatchInput::Line("sixsix".into()),
+                BatchInput::TooLong {
+                    bytes: 11,
+                    start: "1234567".into()
+                },
+                BatchInput::NotUtf8,
+                BatchInput::Line("last".into()),
+            ]
+        );
+        assert_eq!(
+            read_all(b"sixsix\r\n", 6),
+            vec![BatchInput::Line("sixsix".into())]
+        );
+        assert!(read_all(b"", 6).is_empty());
+    }
 }

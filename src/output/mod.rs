@@ -5,7 +5,10 @@
 //! prints them as text for people ([`text`]) or JSON for scripts ([`json`]) with the
 //! colour and quietness resolved once in [`Config`]. Nothing else in the crate writes to
 //! stdout or stderr. I/O errors (a closed pipe included) are returned, never unwrapped.
+//! Messages on stderr quote file names and queries, so they are [`escape`]d like text
+//! output: a name cannot drive the terminal.
 
+pub mod escape;
 pub mod json;
 pub mod progress;
 pub mod text;
@@ -100,7 +103,7 @@ impl Ui {
     /// A note on stderr (progress, summaries), unless quiet: `seedsearch: MESSAGE`.
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            let _ = writeln!(io::stderr().lock(), "{PREFIX}{message}");
+            let _ = writeln!(io::stderr().lock(), "{PREFIX}{}", escape::escaped(message));
         }
     }
 
@@ -109,7 +112,8 @@ impl Ui {
         let style = self.stderr_style(AnsiColor::Yellow);
         let _ = writeln!(
             io::stderr().lock(),
-            "{PREFIX}{style}warning{style:#}: {message}"
+            "{PREFIX}{style}warning{style:#}: {}",
+            escape::escaped(message)
         );
     }
 
@@ -118,13 +122,18 @@ impl Ui {
         let style = self.stderr_style(AnsiColor::Red);
         let _ = writeln!(
             io::stderr().lock(),
-            "{PREFIX}{style}error{style:#}: {err:#}"
+            "{PREFIX}{style}error{style:#}: {}",
+            escape::escaped(&format!("{err:#}"))
         );
     }
 
     /// The last word of an interrupted run.
     pub fn interrupted(&self, err: &anyhow::Error) {
-        let _ = writeln!(io::stderr().lock(), "{PREFIX}{err}");
+        let _ = writeln!(
+            io::stderr().lock(),
+            "{PREFIX}{}",
+            escape::escaped(&err.to_string())
+        );
     }
 
     /// A progress bar on stderr for long updates (drawn only on a terminal, and only once

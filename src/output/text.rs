@@ -8,12 +8,15 @@
 //!
 //! The first line is `path:line` (ready for `$EDITOR +line path`), the second the headline
 //! and section, the third the snippet with matches highlighted. Colour only when asked
-//! for by the resolved configuration.
+//! for by the resolved configuration. Every text that comes from an article or a file
+//! name goes through [`escaped`] (or [`highlighted`], which escapes as it styles), so
+//! control characters in it are shown, not obeyed.
 
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use super::escape::{self, escaped};
 use crate::article::Why;
 use crate::catalog::{ArticleView, Entry, Stats};
 use crate::indexer::Report;
@@ -99,7 +102,8 @@ fn article_block(out: &mut dyn Write, article: &ArticleHit, p: &Palette) -> io::
     writeln!(
         out,
         "{path}{}{path:#}  {dim}{matched} · score {:.2}{dim:#}",
-        article.path, article.score
+        escaped(&article.path),
+        article.score
     )?;
     write!(out, "  ")?;
     highlighted(out, &article.title, &article.title_highlights, p.title, p)?;
@@ -142,7 +146,7 @@ fn explanation_tree(
         "{}{dim}{:>9.4}{dim:#}  {}",
         "  ".repeat(depth),
         explanation.value,
-        explanation.description
+        escaped(&explanation.description)
     )?;
     for detail in &explanation.details {
         explanation_tree(out, detail, depth + 1, p)?;
@@ -161,7 +165,7 @@ fn facet_tables(out: &mut dyn Write, facets: &Facets, p: &Palette) -> io::Result
         }
         let width = counts
             .iter()
-            .map(|c| c.value.chars().count())
+            .map(|c| escaped(&c.value).chars().count())
             .max()
             .unwrap_or(0)
             .clamp(8, 40);
@@ -177,7 +181,7 @@ fn facet_tables(out: &mut dyn Write, facets: &Facets, p: &Palette) -> io::Result
         let timeline = matches!(facet, Facet::Year | Facet::Month);
         let most = counts.iter().map(|c| c.articles).max().unwrap_or(1).max(1);
         for c in counts {
-            let value: String = c.value.chars().take(width).collect();
+            let value: String = escaped(&c.value).chars().take(width).collect();
             write!(out, "{value:<width$}  {:>8}  {:>8}", c.articles, c.passages)?;
             if timeline {
                 let len = (c.articles * BAR).div_ceil(most);
@@ -204,7 +208,12 @@ pub fn vimgrep(out: &mut dyn Write, results: &Results) -> io::Result<()> {
         let (line, column) = hit.first_match.unwrap_or((hit.line_start, 1));
         let offset = usize::try_from(line.saturating_sub(hit.line_start)).unwrap_or(0);
         let text = hit.text.lines().nth(offset).unwrap_or_default();
-        writeln!(out, "{}:{line}:{column}:{text}", hit.path)?;
+        writeln!(
+            out,
+            "{}:{line}:{column}:{}",
+            escaped(&hit.path),
+            escaped(text)
+        )?;
     }
     Ok(())
 }
@@ -234,7 +243,8 @@ fn hit_block(out: &mut dyn Write, hit: &Hit, p: &Palette) -> io::Result<()> {
     write!(
         out,
         "{path}{}{path:#}:{line}{}{line:#}",
-        hit.path, hit.line_start
+        escaped(&hit.path),
+        hit.line_start
     )?;
     let mut details = vec![format!("passage {}", hit.passage)];
     if hit.line_end > hit.line_start {
@@ -261,11 +271,11 @@ fn hit_block(out: &mut dyn Write, hit: &Hit, p: &Palette) -> io::Result<()> {
     if !hit.also_in.is_empty() {
         // A wire story reprinted twenty times should not bury the next hit: name a few.
         const SHOWN: usize = 3;
-        let others: Vec<&str> = hit
+        let others: Vec<_> = hit
             .also_in
             .iter()
             .take(SHOWN)
-            .map(|s| s.path.as_str())
+            .map(|s| escaped(&s.path))
             .collect();
         let more = hit.also_in.len().saturating_sub(SHOWN);
         let tail = if more > 0 {
@@ -290,7 +300,6 @@ fn highlighted(
     let mut marks = marks.iter().peekable();
     let mut open = false;
     write!(out, "{base}")?;
-    let mut buf = [0u8; 4];
     for (i, c) in text.chars().enumerate() {
         if open && marks.peek().is_some_and(|[_, end]| *end == i) {
             write!(out, "{m:#}{base}")?;
@@ -301,7 +310,7 @@ fn highlighted(
             write!(out, "{base:#}{m}")?;
             open = true;
         }
-        out.write_all(c.encode_utf8(&mut buf).as_bytes())?;
+        escape::write_char(out, c)?;
     }
     if open {
         write!(out, "{m:#}")?;
@@ -420,17 +429,24 @@ pub fn article_list(out: &mut dyn Write, articles: &[Entry], color: bool) -> io:
     let p = Palette::new(color);
     let width = articles
         .iter()
-        .map(|a| a.doc_id.chars().count())
+        .map(|a| escaped(&a.doc_id).chars().count())
         .max()
         .unwrap_or(0)
         .min(40);
     for a in articles {
         let (path, dim) = (p.path, p.dim);
-        let pad = width.saturating_sub(a.doc_id.chars().count());
-        write!(out, "{path}{}{path:#}{}  ", a.doc_id, " ".repeat(pad))?;
-        write!(out, "{dim}{:>4} passages{dim:#}  {}", a.passages, a.title)?;
+        let doc_id = escaped(&a.doc_id);
+        let pad = width.saturating_sub(doc_id.chars().count());
+        write!(out, "{path}{doc_id}{path:#}{}  ", " ".repeat(pad))?;
+        write!(
+            out,
+            "{dim}{:>4} passages{dim:#}  {}",
+            a.passages,
+            escaped(&a.title)
+        )?;
         if !a.same_as.is_empty() {
-            write!(out, "  {dim}(same as {}){dim:#}", a.same_as.join(", "))?;
+            let same: Vec<_> = a.same_as.iter().map(|id| escaped(id)).collect();
+            write!(out, "  {dim}(same as {}){dim:#}", same.join(", "))?;
         }
         writeln!(out)?;
     }
@@ -445,17 +461,19 @@ pub fn article_view(out: &mut dyn Write, view: &ArticleView, color: bool) -> io:
     let focus = view.focus;
     let p = Palette::new(color);
     let (title, dim, path, line, section) = (p.title, p.dim, p.path, p.line, p.section);
-    writeln!(out, "{title}{}{title:#}", view.title)?;
+    writeln!(out, "{title}{}{title:#}", escaped(&view.title))?;
     writeln!(
         out,
         "{path}{}{path:#}  {dim}doc_id {} · {} passages{dim:#}",
-        view.path, view.doc_id, view.total_passages
+        escaped(&view.path),
+        escaped(&view.doc_id),
+        view.total_passages
     )?;
     for (key, value) in &view.metadata {
-        writeln!(out, "{dim}{key}:{dim:#} {value}")?;
+        writeln!(out, "{dim}{}:{dim:#} {}", escaped(key), escaped(value))?;
     }
     if !view.also_in.is_empty() {
-        let others: Vec<&str> = view.also_in.iter().map(|f| f.path.as_str()).collect();
+        let others: Vec<_> = view.also_in.iter().map(|f| escaped(&f.path)).collect();
         writeln!(out, "{dim}same content in: {}{dim:#}", others.join(", "))?;
     }
     let mut last_section: Option<&str> = None;
@@ -463,7 +481,7 @@ pub fn article_view(out: &mut dyn Write, view: &ArticleView, color: bool) -> io:
         writeln!(out)?;
         if passage.section.as_deref() != last_section {
             if let Some(name) = &passage.section {
-                writeln!(out, "{section}§ {name}{section:#}")?;
+                writeln!(out, "{section}§ {}{section:#}", escaped(name))?;
             }
             last_section = passage.section.as_deref();
         }
@@ -495,7 +513,7 @@ pub fn article_view(out: &mut dyn Write, view: &ArticleView, color: bool) -> io:
         }
         writeln!(out)?;
         for text_line in passage.text.lines() {
-            writeln!(out, "  {text_line}")?;
+            writeln!(out, "  {}", escaped(text_line))?;
         }
     }
     Ok(())
@@ -507,8 +525,14 @@ pub fn article_view(out: &mut dyn Write, view: &ArticleView, color: bool) -> io:
 /// On write errors.
 pub fn stats(out: &mut dyn Write, s: &Stats) -> io::Result<()> {
     let rows: [(&str, String); 10] = [
-        ("seeds folder", s.seeds.display().to_string()),
-        ("index folder", s.index.display().to_string()),
+        (
+            "seeds folder",
+            escaped(&s.seeds.display().to_string()).into(),
+        ),
+        (
+            "index folder",
+            escaped(&s.index.display().to_string()).into(),
+        ),
         ("files", s.files.to_string()),
         ("articles", format!("{} (distinct contents)", s.articles)),
         ("passages", s.passages.to_string()),

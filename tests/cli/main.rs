@@ -4,6 +4,7 @@
 mod harness;
 
 mod answers;
+mod bounded;
 
 mod index_state;
 mod indexing;
