@@ -4,6 +4,7 @@
 mod harness;
 
 mod answers;
+mod fresh_build;
 
 mod indexing;
 mod managing;
