@@ -94,3 +94,31 @@ fn removing_a_folder_scores_as_a_fresh_build() {
         assert_same_ranking(&updated, &fresh, query);
     }
 }
+
+fn stats(p: &Project, index: &str) -> serde_json::Value {
+    let run = p.run(&["--index", index, "stats", "--format", "json", "--quiet"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// `stats` counted the terms of removed passages too: tantivy keeps them in the term
+/// dictionary until segments merge, so `distinct_terms` after a `remove` or an edit was
+/// the count of everything ever indexed, not that of a fresh build (found by bench/crash).
+#[test]
+fn stats_after_removes_and_edits_count_only_the_terms_left() {
+    let p = Project::new();
+    articles(&p, "tech", 8, &["mobile", "phone", "handset"]);
+    articles(&p, "world", 8, &["election", "border"]);
+    p.write("world/odd.txt", "Zanzibar\n\nQuixotic xylophones.\n");
+    p.index(&[]);
+    let run = p.run(&["remove", "--quiet", "tech/000", "tech/001", "tech/002"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    p.write("world/odd.txt", "Plain\n\nAn ordinary paragraph.\n");
+    p.index(&[]);
+    let run = p.run(&["--index", "fresh", "index", "--quiet"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let (updated, fresh) = (stats(&p, "index"), stats(&p, "fresh"));
+    for key in ["files", "articles", "passages", "distinct_terms"] {
+        assert_eq!(updated[key], fresh[key], "{key}");
+    }
+}
