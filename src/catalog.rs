@@ -14,7 +14,7 @@ use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::termdict::TermMerger;
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, Term, TERMINATED};
 
 use crate::article::{passage_hash, Why};
 use crate::manifest::{FileState, Manifest};
@@ -256,7 +256,25 @@ pub fn stats(searcher: &Searcher, store: &Store, payload: &Payload) -> Result<St
     let mut merger = TermMerger::new(streams);
     let mut distinct_terms = 0;
     while merger.advance() {
-        distinct_terms += 1;
+        // Dictionaries keep the terms of deleted passages until segments merge: count a
+        // term only if a live passage holds it, as a fresh build would.
+        for (ord, info) in merger.current_segment_ords_and_term_infos() {
+            let Some(alive) = searcher.segment_readers()[ord].alive_bitset() else {
+                distinct_terms += 1;
+                break;
+            };
+            let mut postings = dictionaries[ord]
+                .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
+                .context("cannot read the postings")?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED && !alive.is_alive(doc) {
+                doc = postings.advance();
+            }
+            if doc != TERMINATED {
+                distinct_terms += 1;
+                break;
+            }
+        }
     }
     let last_update = i64::try_from(payload.scanned_ms / 1000)
         .ok()

@@ -45,6 +45,8 @@ pub struct LiveStats<'a> {
     searcher: &'a Searcher,
     /// The exact token-count column of each scored field.
     lengths: [(Field, &'static str); 3],
+    /// Fields with exactly one indexed value per passage: as many tokens as live passages.
+    one_per_passage: [Field; 1],
     tokens: RefCell<HashMap<Field, u64>>,
     doc_freqs: RefCell<HashMap<Term, u64>>,
 }
@@ -59,6 +61,8 @@ impl<'a> LiveStats<'a> {
                 (fields.section, names::SECTION_LEN),
                 (fields.text, names::TEXT_LEN),
             ],
+            // The headline-only clause requires `lead`, and tantivy scores that term too.
+            one_per_passage: [fields.lead],
             tokens: RefCell::default(),
             doc_freqs: RefCell::default(),
         }
@@ -92,6 +96,7 @@ impl Bm25StatisticsProvider for LiveStats<'_> {
         }
         let n = match self.lengths.iter().find(|(f, _)| *f == field) {
             Some((_, column)) => self.live_tokens(column)?,
+            None if self.one_per_passage.contains(&field) => self.searcher.num_docs(),
             // Fields scored only as filters (constant scores) never ask; fall back to
             // tantivy's count for anything else.
             None => Bm25StatisticsProvider::total_num_tokens(self.searcher, field)?,

@@ -5,6 +5,7 @@ mod harness;
 
 mod answers;
 mod bounded;
+mod fresh_build;
 
 mod index_state;
 mod indexing;
