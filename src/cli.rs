@@ -419,8 +419,9 @@ pub struct AddArgs {
 /// Arguments of `seedsearch remove`.
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
-    /// doc_ids of the articles to remove (as `seedsearch list` shows them).
-    #[arg(required = true, value_name = "DOC_ID")]
+    /// The articles to remove: doc_ids (as `seedsearch list` shows them) or their files as
+    /// a search printed them.
+    #[arg(required = true, value_name = "DOC_ID|PATH")]
     pub doc_ids: Vec<String>,
 
     #[command(flatten)]

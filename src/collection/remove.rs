@@ -74,16 +74,26 @@ pub fn remove(
     let mut unknown = Vec::new();
     let mut real_paths = Vec::new();
     for wanted in doc_ids {
-        let found = manifest.files.iter().find(|(rel, record)| {
+        // A doc_id, or the file as a search printed it (from here, absolute, or from the
+        // seeds folder).
+        let by_doc_id = manifest.files.iter().find(|(_, record)| {
             matches!(&record.state, FileState::Indexed { doc_id, .. } if doc_id == wanted)
-                || *rel == wanted
+        });
+        let found = by_doc_id.or_else(|| {
+            crate::paths::seeds_relative(&payload.seeds, wanted)
+                .into_iter()
+                .find_map(|rel| manifest.files.get_key_value(&rel))
         });
         match found {
-            Some((rel, _)) => {
+            Some((rel, record)) => {
                 let shown = display_path(&paths.seeds.join(rel));
                 real_paths.push(inside_seeds(&paths.seeds_root, rel, &shown)?);
+                let doc_id = match &record.state {
+                    FileState::Indexed { doc_id, .. } => doc_id.clone(),
+                    _ => wanted.clone(),
+                };
                 doomed.push(Removed {
-                    doc_id: wanted.clone(),
+                    doc_id,
                     path: shown,
                 });
             }

@@ -194,6 +194,32 @@ fn remove_deletes_from_folder_and_index() {
 }
 
 #[test]
+fn remove_takes_the_path_a_search_printed() {
+    let p = Project::new();
+    p.write("world/harbour.txt", STORY)
+        .write("world/quay.txt", "Quay\n\nThe quay flooded.\n")
+        .write("keep.txt", "Keep\n\nThe storm passed.\n");
+    let printed = p.search("quay", &[]).hits[0].path.clone();
+    assert_eq!(printed, "seeds/world/quay.txt");
+    let absolute = p.seeds().join("world/harbour.txt");
+    let run = p.run(&[
+        "remove",
+        &printed,
+        absolute.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let removed = &json(&run)["removed"];
+    // Reported by doc_id, whatever name they were given by.
+    assert_eq!(removed[0]["doc_id"], "world/quay");
+    assert_eq!(removed[1]["doc_id"], "world/harbour");
+    assert!(!p.seeds().join("world/quay.txt").exists());
+    assert!(!absolute.exists());
+    assert!(p.seeds().join("keep.txt").exists());
+}
+
+#[test]
 fn removing_an_unknown_doc_id_removes_nothing() {
     let p = Project::new();
     p.write("harbour.txt", STORY);
