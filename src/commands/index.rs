@@ -16,15 +16,15 @@ use crate::indexer::Options;
 pub fn run(ctx: &Ctx, args: &IndexArgs) -> Result<Exit> {
     if args.check {
         let sound = collection::check(ctx.paths())?;
+        let counted =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         ctx.ui.note(&format!(
-            "the index in {} is sound: commit {}, {} segment{}, {} files, {} articles; every \
-             checksum matches",
+            "the index in {} is sound: commit {}, {}, {}, {}; every checksum matches",
             crate::paths::display_path(&ctx.paths().index),
             sound.generation,
-            sound.segments,
-            if sound.segments == 1 { "" } else { "s" },
-            sound.seed_files,
-            sound.articles
+            counted(sound.segments as u64, "segment", "segments"),
+            counted(sound.seed_files, "file", "files"),
+            counted(sound.articles, "article", "articles"),
         ));
         return Ok(Exit::Success);
     }
