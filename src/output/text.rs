@@ -9,7 +9,7 @@
 //! The first line is `path:line` (ready for `$EDITOR +line path`), the second the headline
 //! and section, the third the snippet with matches highlighted. Colour only when asked
 //! for by the resolved configuration. Every text that comes from an article or a file
-//! name goes through [`escaped`] (or [`highlighted`], which escapes as it styles), so
+//! name goes through [`escaped`] (or `highlighted`, which escapes as it styles), so
 //! control characters in it are shown, not obeyed.
 
 use std::io::{self, Write};
