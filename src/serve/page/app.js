@@ -235,6 +235,7 @@
     const seq = ++sequence;
     if (!q) {
       inFlight = null;
+      document.body.classList.remove("busy");
       await showBrowse(seq);
       return;
     }
