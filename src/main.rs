@@ -18,9 +18,13 @@ fn main() -> ExitCode {
     let ui = Ui::new(&config);
     let cancel = Cancel::new();
     let stopping = ui.clone();
+    let stop_note = match cli.command {
+        seedsearch::cli::Command::Serve(_) => "stopping the server…",
+        _ => "stopping at the next article…",
+    };
     interrupt::on_ctrl_c(&cancel, move |honoured| {
         if honoured {
-            stopping.note("stopping at the next article…");
+            stopping.note(stop_note);
         } else {
             std::process::exit(i32::from(exit::INTERRUPTED));
         }

@@ -962,11 +962,15 @@ pub fn with_rebuild_hint(err: anyhow::Error, dir: &Path) -> anyhow::Error {
 
 /// Builds the "already being updated" message.
 pub fn busy_error(dir: &Path) -> anyhow::Error {
-    anyhow!(
-        "the index in {} is being updated by another seedsearch process; try again when it \
-         has finished (or pass --wait)",
-        crate::paths::display_path(dir)
+    crate::refusal::Refused::new(
+        crate::refusal::Refusal::Busy,
+        format!(
+            "the index in {} is being updated by another seedsearch process; try again when \
+             it has finished (or pass --wait)",
+            crate::paths::display_path(dir)
+        ),
     )
+    .into()
 }
 
 #[cfg(test)]

@@ -101,10 +101,11 @@ pub fn remove(
         }
     }
     if !unknown.is_empty() {
-        return Err(anyhow!(
+        crate::refuse!(
+            NotFound,
             "no article has the doc_id {}; nothing was removed (`seedsearch list` shows them)",
             unknown.join(", ")
-        ));
+        );
     }
 
     // Moved aside under short hidden names (not indexed) until the commit, with a journal
