@@ -6,7 +6,7 @@
 //! `SEEDSEARCH_BROWSER_TESTS=require` (as `.ci/run` sets) makes that a failure.
 
 use std::future::Future;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -75,7 +75,8 @@ fn tools() -> Option<Tools> {
             if std::env::var("SEEDSEARCH_BROWSER_TESTS").as_deref() == Ok("require") {
                 panic!("SEEDSEARCH_BROWSER_TESTS=require, but {message}");
             }
-            eprintln!("skipping the browser test: {message}");
+            // Straight to stderr, past the test harness's capture: a skip must be seen.
+            let _ = writeln!(std::io::stderr(), "skipping the browser test: {message}");
             None
         }
     }

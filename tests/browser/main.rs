@@ -449,6 +449,39 @@ fn a_dropped_file_is_added_and_found() {
 }
 
 #[test]
+fn an_article_is_removed_from_its_page() {
+    browser_test(|b| async move {
+        let site = Site::new(&coast(), &["--allow-writes"]);
+        b.goto(&site.url("/?q=barley")).await;
+        assert_eq!(hits_shown(&b).await, 1);
+        b.click("#hits a.hit").await;
+        b.until(
+            "the remove button",
+            "!document.getElementById('article-actions').hidden",
+        )
+        .await;
+        b.click("#remove").await;
+        b.client.accept_alert().await.expect("confirm the removal");
+        let said = b
+            .until(
+                "the server's answer",
+                "document.querySelector('#add-result .ok')?.textContent",
+            )
+            .await;
+        assert!(
+            said.as_str()
+                .is_some_and(|t| t.contains("seeds/inland/farm.txt")),
+            "{said}"
+        );
+        b.until(
+            "no hit left",
+            "document.querySelector('#summary .count')?.textContent.startsWith('No passage')",
+        )
+        .await;
+    });
+}
+
+#[test]
 fn without_writes_there_is_no_drop_zone() {
     browser_test(|b| async move {
         let site = Site::new(&coast(), &[]);

@@ -907,7 +907,8 @@
       return;
     }
     const parts = [];
-    if (stats) parts.push(`${plural(Number(stats.articles) || 0, "article")} · ${plural(Number(stats.passages) || 0, "passage")}`);
+    const counts = status && Number.isFinite(status.articles) ? status : stats;
+    if (counts) parts.push(`${plural(Number(counts.articles) || 0, "article")} · ${plural(Number(counts.passages) || 0, "passage")}`);
     if (status) {
       const when = parseTime(status.last_changed);
       if (when) {
@@ -934,7 +935,7 @@
       const first = status === null;
       status = next;
       $("add").hidden = !status.allow_writes;
-      if (first || changed) {
+      if ((first || changed) && !Number.isFinite(next.articles)) {
         try {
           stats = await api("/api/stats");
         } catch (_) {
