@@ -17,7 +17,6 @@ use crate::harness::Project;
 struct Server {
     child: Child,
     port: u16,
-    url: String,
     stderr: Arc<Mutex<Vec<String>>>,
 }
 
@@ -104,7 +103,6 @@ impl Server {
         Server {
             child,
             port,
-            url,
             stderr: lines,
         }
     }
@@ -434,14 +432,34 @@ fn bad_queries_and_parameters_are_400_with_the_cli_message() {
     // Huge numbers are brought within bounds, as in a batch line.
     let big = server.ok("/api/search?q=drone&limit=999999999&offset=99999999999");
     assert_eq!(big.json()["hits"], Value::Array(vec![]));
-    let long = "word ".repeat(14_000);
+    // A URL is bounded; a long query goes in a body, where the query's own bound holds.
     server
-        .get(&format!("/api/search?q={}", encode(&long)))
-        .assert_error(400, "KiB");
-    let longer = "x".repeat(300 * 1024);
+        .get(&format!("/api/search?q={}", "x".repeat(61 * 1024)))
+        .assert_error(414, "POST /api/search");
+    let too_long = server.get(&format!("/api/search?q={}", "x".repeat(70 * 1024)));
+    assert_eq!(too_long.status, 414, "the HTTP stack's own limit");
+    let query = format!("{} drone", "word ".repeat(12_000));
+    let body = serde_json::json!({"query": query, "limit": 2}).to_string();
+    let long = server.request("POST", "/api/search", &[], body.as_bytes());
+    assert_eq!(long.status, 200, "{}", long.text());
+    assert_eq!(long.json()["query"], query.as_str());
+    let over = "word ".repeat(14_000);
+    let body = serde_json::json!({ "query": over }).to_string();
     server
-        .get(&format!("/api/search?q={longer}"))
-        .assert_error(414, "the query string is");
+        .request("POST", "/api/search", &[], body.as_bytes())
+        .assert_error(400, "64 KiB");
+    server
+        .request(
+            "POST",
+            "/api/search",
+            &[],
+            b"{\"query\": \"x\", \"limt\": 1}",
+        )
+        .assert_error(400, "unknown field `limt`");
+    let huge = vec![b' '; 200 * 1024];
+    server
+        .request("POST", "/api/search", &[], &huge)
+        .assert_error(413, "at most 128 KiB");
 }
 
 #[test]
@@ -618,13 +636,12 @@ fn a_form_uploads_several_files_into_a_subfolder() {
         body.as_bytes(),
     );
     assert_eq!(answer.status, 200, "{}", answer.text());
-    let paths: Vec<&str> = answer.json()["added"]
+    let report = answer.json();
+    let paths: Vec<&str> = report["added"]
         .as_array()
         .unwrap()
         .iter()
         .map(|a| a["path"].as_str().unwrap())
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
     assert_eq!(paths, ["seeds/coast/one.txt", "seeds/coast/two.md"]);
     let hits = server.ok("/api/count?q=lighthouse").json();
@@ -786,4 +803,40 @@ fn listening_beyond_loopback_warns() {
         server.stderr()
     );
     assert_eq!(server.ok("/api/status").json()["version"], 1);
+}
+
+#[test]
+fn a_commit_by_another_process_is_served_at_once_and_a_busy_index_is_409() {
+    let p = desk();
+    let server = Server::start(&p, &["--allow-writes"]);
+    assert_eq!(server.ok("/api/search?q=glacier").json()["total_hits"], 0);
+    p.write(
+        "science/glacier.txt",
+        "Glacier melts\n\nThe glacier lost a tenth of its ice.\n",
+    );
+    p.index(&[]);
+    let hits = server.ok("/api/search?q=glacier").json();
+    assert_eq!(hits["hits"][0]["doc_id"], "science/glacier");
+    assert_eq!(server.ok("/api/status").json()["generation"], 2);
+
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(p.root().join("index/seedsearch.lock"))
+        .expect("the lock file");
+    lock.try_lock().expect("lock the index");
+    server
+        .request(
+            "POST",
+            "/api/articles?name=late.txt",
+            &[],
+            b"Late\n\nNews.\n",
+        )
+        .assert_error(409, "is being updated by another seedsearch process");
+    server
+        .request("DELETE", "/api/articles/science/glacier", &[], b"")
+        .assert_error(409, "is being updated by another seedsearch process");
+    // Searches take no lock.
+    assert_eq!(server.ok("/api/search?q=glacier").json()["total_hits"], 1);
+    drop(lock);
+    assert!(!p.seeds().join("late.txt").exists());
 }
