@@ -580,3 +580,49 @@ async fn remove(
     .await?;
     document(&report)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    /// Serves `app` on a free port for one request and returns the raw answer.
+    fn answer_once(app: Router, request: &str) -> String {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let port = listener.local_addr().unwrap().port();
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).unwrap();
+        raw
+    }
+
+    #[test]
+    fn a_panic_in_a_handler_is_a_500_json_answer() {
+        async fn boom() -> Response {
+            panic!("a handler bug")
+        }
+        let app = Router::new()
+            .route("/boom", get(boom))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked));
+        let raw = answer_once(
+            app,
+            "GET /boom HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        );
+        assert!(raw.starts_with("HTTP/1.1 500"), "{raw}");
+        assert!(raw.contains("content-type: application/json"), "{raw}");
+        assert!(
+            raw.ends_with("{\"version\":1,\"error\":\"seedsearch stopped on a bug while answering; please report it, with the request\"}\n"),
+            "{raw}"
+        );
+    }
+}
