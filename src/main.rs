@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 
 use clap::Parser;
-use seedsearch::cli::Cli;
+use seedsearch::cli::{Cli, Command};
 use seedsearch::config::Config;
 use seedsearch::exit;
 use seedsearch::interrupt::{self, Cancel};
@@ -18,9 +18,14 @@ fn main() -> ExitCode {
     let ui = Ui::new(&config);
     let cancel = Cancel::new();
     let stopping = ui.clone();
+    let note = match cli.command {
+        // Between syncs a watch stops at once; during one, at the next article.
+        Command::Watch(_) => "stopping…",
+        _ => "stopping at the next article…",
+    };
     interrupt::on_ctrl_c(&cancel, move |honoured| {
         if honoured {
-            stopping.note("stopping at the next article…");
+            stopping.note(note);
         } else {
             std::process::exit(i32::from(exit::INTERRUPTED));
         }

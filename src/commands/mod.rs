@@ -13,6 +13,7 @@ pub mod search;
 pub mod show;
 pub mod similar;
 pub mod stats;
+pub mod watch;
 
 use crate::collection::Paths;
 use crate::config::Config;

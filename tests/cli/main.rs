@@ -16,3 +16,4 @@ mod reliability;
 mod scripting;
 mod searching;
 mod seeds_safety;
+mod watch;
