@@ -10,9 +10,11 @@
 mod add;
 mod journal;
 mod remove;
+mod watch;
 
 pub use add::{add, AddReport, AddRequest, Added, AlreadyThere, Input};
 pub use remove::{remove, RemoveReport, Removed};
+pub use watch::{watch, WatchOptions, DEFAULT_DEBOUNCE};
 
 use std::path::PathBuf;
 

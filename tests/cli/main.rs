@@ -17,3 +17,4 @@ mod scripting;
 mod searching;
 mod seeds_safety;
 mod serve;
+mod watch;
