@@ -470,6 +470,10 @@ pub struct AddArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// If another seedsearch is updating the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -496,6 +500,10 @@ pub struct RemoveArgs {
     /// a search printed them.
     #[arg(required = true, value_name = "DOC_ID|PATH")]
     pub doc_ids: Vec<String>,
+
+    /// If another seedsearch is updating the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
 
     #[command(flatten)]
     pub output: OutputArgs,

@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use super::guard::Guard;
 use super::Shared;
-use crate::collection::{self, AddRequest, Collection, Input};
+use crate::collection::{self, AddRequest, Collection, Input, Wait};
 use crate::corpus::{Unreadable, MAX_ARTICLE_BYTES};
 use crate::output::json;
 use crate::output::{Counted, View};
@@ -532,6 +532,7 @@ async fn add(
         inputs,
         to: to.map(Into::into),
         force: false,
+        wait: Wait::Upto(super::WRITE_WAIT),
     };
     let report = blocking(&shared, move |shared| {
         shared
@@ -571,6 +572,7 @@ async fn remove(
                 collection::remove(
                     shared.paths(),
                     &[doc_id],
+                    Wait::Upto(super::WRITE_WAIT),
                     shared.reporter(),
                     shared.cancel(),
                 )

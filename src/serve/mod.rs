@@ -47,6 +47,9 @@ pub struct Listening {
 const WORKERS: usize = 2;
 /// Searches (and other index work) running at once, at most; more wait their turn.
 const BLOCKING_THREADS: usize = 16;
+/// How long an add or remove through the API waits for another update (the watcher's
+/// sync, another seedsearch process) before answering 409 busy.
+pub const WRITE_WAIT: Duration = Duration::from_secs(5);
 /// How often a stop request (Ctrl-C) is looked for.
 const STOP_POLL: Duration = Duration::from_millis(100);
 

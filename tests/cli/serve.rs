@@ -806,9 +806,10 @@ fn listening_beyond_loopback_warns() {
 }
 
 #[test]
-fn a_commit_by_another_process_is_served_at_once_and_a_busy_index_is_409() {
+fn a_commit_by_another_process_is_served_at_once_and_writes_wait_for_a_busy_index() {
     let p = desk();
-    let server = Server::start(&p, &["--allow-writes"]);
+    // Unwatched, so the commit seen is the other process's.
+    let server = Server::start(&p, &["--allow-writes", "--no-watch"]);
     assert_eq!(server.ok("/api/search?q=glacier").json()["total_hits"], 0);
     p.write(
         "science/glacier.txt",
@@ -824,19 +825,25 @@ fn a_commit_by_another_process_is_served_at_once_and_a_busy_index_is_409() {
         .open(p.root().join("index/seedsearch.lock"))
         .expect("the lock file");
     lock.try_lock().expect("lock the index");
-    server
-        .request(
-            "POST",
-            "/api/articles?name=late.txt",
-            &[],
-            b"Late\n\nNews.\n",
-        )
-        .assert_error(409, "is being updated by another seedsearch process");
+    // A write waits a few seconds for another update (the watcher's sync, an `add` in a
+    // terminal), then is refused as busy.
     server
         .request("DELETE", "/api/articles/science/glacier", &[], b"")
         .assert_error(409, "is being updated by another seedsearch process");
     // Searches take no lock.
     assert_eq!(server.ok("/api/search?q=glacier").json()["total_hits"], 1);
-    drop(lock);
-    assert!(!p.seeds().join("late.txt").exists());
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(800));
+        drop(lock);
+    });
+    let added = server.request(
+        "POST",
+        "/api/articles?name=late.txt",
+        &[],
+        b"Late\n\nNews of the glacier.\n",
+    );
+    releaser.join().unwrap();
+    assert_eq!(added.status, 200, "{}", added.text());
+    assert_eq!(server.ok("/api/search?q=glacier").json()["total_hits"], 2);
+    assert!(p.seeds().join("science/glacier.txt").exists());
 }
