@@ -847,3 +847,71 @@ fn a_commit_by_another_process_is_served_at_once_and_writes_wait_for_a_busy_inde
     assert_eq!(server.ok("/api/search?q=glacier").json()["total_hits"], 2);
     assert!(p.seeds().join("science/glacier.txt").exists());
 }
+
+/// Asks `path` until `until` holds for its JSON, for at most 20 s; returns the last answer.
+fn poll(server: &Server, path: &str, until: impl Fn(&Value) -> bool) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let answer = server.ok(path).json();
+        if until(&answer) || std::time::Instant::now() > deadline {
+            return answer;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_server_watches_the_folder_and_serves_each_change_without_a_restart() {
+    let p = desk();
+    let server = Server::start(&p, &[]);
+    let status = server.ok("/api/status").json();
+    assert_eq!(status["watching"], true, "{status}");
+    let generation = status["generation"].as_u64().unwrap();
+    let total = |v: &Value| v["total_hits"].as_u64().unwrap_or(u64::MAX);
+
+    p.write(
+        "science/glacier.txt",
+        "Glacier melts\n\nThe glacier lost a tenth of its ice.\n",
+    );
+    let found = poll(&server, "/api/search?q=glacier", |v| total(v) == 1);
+    assert_eq!(found["hits"][0]["doc_id"], "science/glacier", "{found}");
+
+    // Edited in place: the new words are found, the old ones no longer.
+    p.write(
+        "science/glacier.txt",
+        "Glacier melts\n\nThe ice sheet thinned by a metre.\n",
+    );
+    let edited = poll(&server, "/api/search?q=metre", |v| total(v) == 1);
+    assert_eq!(edited["hits"][0]["doc_id"], "science/glacier", "{edited}");
+    assert_eq!(total(&server.ok("/api/search?q=tenth").json()), 0);
+
+    std::fs::remove_file(p.seeds().join("science/glacier.txt")).unwrap();
+    let gone = poll(&server, "/api/search?q=metre", |v| total(v) == 0);
+    assert_eq!(total(&gone), 0, "{gone}");
+    let status = server.ok("/api/status").json();
+    assert!(
+        status["generation"].as_u64().unwrap() >= generation + 3,
+        "{status}"
+    );
+
+    // One line per change; a sync that found nothing new says nothing.
+    let stderr = server.stderr();
+    assert!(stderr.contains("watching seeds for changes"), "{stderr}");
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(stderr.contains("1 removed"), "{stderr}");
+    assert!(!stderr.contains("already up to date"), "{stderr}");
+}
+
+#[test]
+fn no_watch_leaves_the_folder_unwatched() {
+    let p = desk();
+    let server = Server::start(&p, &["--no-watch"]);
+    assert_eq!(server.ok("/api/status").json()["watching"], false);
+    p.write(
+        "science/glacier.txt",
+        "Glacier melts\n\nThe glacier shrank.\n",
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(server.ok("/api/search?q=glacier").json()["total_hits"], 0);
+    assert!(!server.stderr().contains("watching"), "{}", server.stderr());
+}
