@@ -141,9 +141,10 @@ pub fn article(
     // an article of a hundred thousand passages reads a handful.
     let total = u32::try_from(searcher.search(&*article, &Count)?).unwrap_or(u32::MAX);
     if total == 0 {
-        return Err(anyhow!(
+        crate::refuse!(
+            NotFound,
             "no article has the doc_id `{doc_id}`; `seedsearch list` shows them"
-        ));
+        );
     }
     let range = match number {
         None => 1..=total,
@@ -151,9 +152,10 @@ pub fn article(
             n.saturating_sub(context).max(1)..=n.saturating_add(context).min(total)
         }
         Some(n) => {
-            return Err(anyhow!(
+            crate::refuse!(
+                NotFound,
                 "`{doc_id}` has passages 1 to {total}; there is no passage {n}"
-            ))
+            )
         }
     };
     let shown: Box<dyn Query> = Box::new(RangeQuery::new(
@@ -276,13 +278,7 @@ pub fn stats(searcher: &Searcher, store: &Store, payload: &Payload) -> Result<St
             }
         }
     }
-    let last_update = i64::try_from(payload.scanned_ms / 1000)
-        .ok()
-        .and_then(|secs| tantivy::time::OffsetDateTime::from_unix_timestamp(secs).ok())
-        .and_then(|t| {
-            t.format(&tantivy::time::format_description::well_known::Rfc3339)
-                .ok()
-        });
+    let last_update = rfc3339(payload.scanned_ms);
     Ok(Stats {
         seeds: payload.seeds.clone(),
         index: std::path::absolute(&store.dir).unwrap_or_else(|_| store.dir.clone()),
@@ -296,6 +292,17 @@ pub fn stats(searcher: &Searcher, store: &Store, payload: &Payload) -> Result<St
         last_update,
         format: FORMAT_VERSION,
     })
+}
+
+/// A time in milliseconds since the Unix epoch as RFC 3339 (UTC, to the second).
+pub fn rfc3339(ms: u64) -> Option<String> {
+    i64::try_from(ms / 1000)
+        .ok()
+        .and_then(|secs| tantivy::time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .and_then(|t| {
+            t.format(&tantivy::time::format_description::well_known::Rfc3339)
+                .ok()
+        })
 }
 
 /// Whether some passage belongs to the article `doc_id`.

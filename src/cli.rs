@@ -94,6 +94,9 @@ pub enum Command {
     /// Passages and articles like a given passage or article (who else reported this).
     #[command(after_help = SIMILAR_HELP)]
     Similar(SimilarArgs),
+    /// Serve a search page and a JSON API on this computer (http://127.0.0.1:7878/).
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
     /// Saved searches: name a search, run it, and hear of new matches at every sync.
     #[command(after_help = SAVED_HELP)]
     Saved(SavedArgs),
@@ -150,6 +153,17 @@ Examples:
   seedsearch similar world/2025-09-12-tusk:4        passages like passage 4
   seedsearch similar world/2025-09-12-tusk --articles   articles like the whole article
   seedsearch search --like world/2025-09-12-tusk:4 collection:politics";
+
+const SERVE_HELP: &str = "\
+Examples:
+  seedsearch serve                            search page and API at http://127.0.0.1:7878/
+  seedsearch serve --open                     and open it in the browser
+  seedsearch serve --allow-writes             the page and API may also add and remove articles
+  seedsearch serve --listen 127.0.0.1:0       on a free port (the URL is printed on stderr)
+  curl -s 'http://127.0.0.1:7878/api/search?q=drone&limit=3' | jq '.hits[].path'
+
+Only requests addressed to this server (Host) and made from its own page (Origin) are
+answered. Ctrl-C stops it.";
 
 const SAVED_HELP: &str = "\
 Examples:
@@ -333,6 +347,32 @@ pub struct SimilarArgs {
     pub no_sync: bool,
 }
 
+/// Arguments of `seedsearch serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; port 0 picks a free one. An address other than
+    /// loopback (127.0.0.1, ::1) lets other computers in, with a warning.
+    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_LISTEN)]
+    pub listen: String,
+
+    /// Open the page in the browser once the server listens.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Let the page and the API add articles (POST /api/articles) and remove them
+    /// (DELETE /api/articles/DOC_ID), as `add` and `remove` do.
+    #[arg(long)]
+    pub allow_writes: bool,
+
+    /// Do not watch the seeds folder for changes (the index is still re-read when
+    /// another seedsearch process commits to it).
+    #[arg(long)]
+    pub no_watch: bool,
+}
+
+/// Where `serve` listens unless told otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:7878";
+
 /// Arguments of `seedsearch saved`.
 #[derive(Debug, Args)]
 pub struct SavedArgs {
@@ -430,6 +470,10 @@ pub struct AddArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// If another seedsearch is updating the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -456,6 +500,10 @@ pub struct RemoveArgs {
     /// a search printed them.
     #[arg(required = true, value_name = "DOC_ID|PATH")]
     pub doc_ids: Vec<String>,
+
+    /// If another seedsearch is updating the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
 
     #[command(flatten)]
     pub output: OutputArgs,

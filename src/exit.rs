@@ -96,6 +96,11 @@ pub fn library_panic(panic: Box<dyn Any + Send>, index: &Path) -> anyhow::Error 
     let Some(what) = take_library_panic() else {
         std::panic::resume_unwind(panic)
     };
+    damaged_by_panic(&what, index)
+}
+
+/// The error for a library's panic that said `what` while reading the index in `index`.
+pub fn damaged_by_panic(what: &str, index: &Path) -> anyhow::Error {
     anyhow::anyhow!(
         "cannot read the index in {}: tantivy stopped on `{what}`, which happens when the \
          index files are damaged; run `seedsearch index --rebuild` (if it happens again \

@@ -39,9 +39,11 @@ pub mod manifest;
 pub mod output;
 pub mod paths;
 pub mod query;
+pub mod refusal;
 pub mod saved;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod snippet;
 pub mod store;
 
@@ -74,6 +76,7 @@ pub fn run(command: Command, config: &Config, ui: &Ui, cancel: &Cancel) -> Resul
         Command::Count(args) => commands::count::run(&ctx, &args),
         Command::Similar(args) => commands::similar::run(&ctx, &args),
         Command::Saved(args) => commands::saved::run(&ctx, &args),
+        Command::Serve(args) => commands::serve::run(&ctx, &args),
         Command::Completions(args) => commands::completions::run(&ctx, &args),
         Command::Man => commands::man::run(&ctx),
     };

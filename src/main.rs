@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     let cancel = Cancel::new();
     let stopping = ui.clone();
     let note = match cli.command {
+        Command::Serve(_) => "stopping the server…",
         // Between syncs a watch stops at once; during one, at the next article.
         Command::Watch(_) => "stopping…",
         _ => "stopping at the next article…",

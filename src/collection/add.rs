@@ -20,7 +20,7 @@ use crate::indexer::{Options, Report};
 use crate::interrupt::Cancel;
 use crate::manifest::{FileState, Manifest};
 use crate::paths::display_path;
-use crate::store::Store;
+use crate::store::{Store, Wait};
 
 /// What to add.
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct AddRequest {
     pub to: Option<PathBuf>,
     /// Overwrite a different file that has the same name.
     pub force: bool,
+    /// How long to wait for another update that holds the lock.
+    pub wait: Wait,
 }
 
 /// One thing to add.
@@ -110,17 +112,24 @@ pub fn add(
                     format!("{name}.txt")
                 };
                 if name.chars().any(char::is_control) {
-                    bail!("--name {name:?} contains a control character; give a plain file name");
+                    crate::refuse!(
+                        BadInput,
+                        "--name {name:?} contains a control character; give a plain file name"
+                    );
                 }
                 if name.contains(['/', '\\']) || !corpus::is_article_name(&name) {
-                    bail!("--name {name} must be a file name ending in .txt or .md");
+                    crate::refuse!(
+                        BadInput,
+                        "--name {name} must be a file name ending in .txt or .md"
+                    );
                 }
                 inputs.push(checked(from, bytes, join(to.as_deref(), &name))?);
             }
         }
     }
     if inputs.is_empty() {
-        bail!(
+        crate::refuse!(
+            BadInput,
             "no articles ({}) found in {}",
             corpus::extensions_shown(),
             named.join(", ")
@@ -129,7 +138,8 @@ pub fn add(
     let mut dests: HashMap<&str, &str> = HashMap::new();
     for input in &inputs {
         if let Some(other) = dests.insert(&input.dest, &input.from) {
-            bail!(
+            crate::refuse!(
+                BadInput,
                 "{} and {} would both be copied to {}",
                 other,
                 input.from,
@@ -140,7 +150,7 @@ pub fn add(
 
     // One update at a time, from the checks below to the commit: two adds of one name
     // cannot both find it free.
-    let lock = super::lock_for_update(paths, false, reporter, cancel)?;
+    let lock = super::lock_for_update(paths, request.wait, reporter, cancel)?;
     let _running = cancel.guard();
     let store = Store::open(&paths.index)?;
     let payload = match &store {
@@ -238,7 +248,8 @@ pub fn add(
         to_write.push(input);
     }
     if !clashes.is_empty() {
-        bail!(
+        crate::refuse!(
+            Conflict,
             "{}; nothing was copied (use --force to overwrite)",
             clashes.join("; ")
         );
@@ -419,14 +430,16 @@ fn checked_subfolder(to: &Path) -> Result<String> {
                     .to_string(),
             ),
             Component::CurDir => {}
-            _ => bail!(
+            _ => crate::refuse!(
+                BadInput,
                 "--to {} must be a folder inside the seeds folder (no `..`, not absolute)",
                 display_path(to)
             ),
         }
     }
     if parts.iter().any(|p| p.starts_with('.')) {
-        bail!(
+        crate::refuse!(
+            BadInput,
             "--to {} would be a hidden folder, which is not indexed",
             display_path(to)
         );
@@ -511,7 +524,7 @@ fn checked(from: String, bytes: Vec<u8>, dest: String) -> Result<Copy> {
             hash: loaded.hash,
             dest,
         }),
-        Load::Skip(reason) => bail!("{from}: {reason}"),
+        Load::Skip(reason) => crate::refuse!(BadInput, "{from}: {reason}"),
     }
 }
 

@@ -185,6 +185,28 @@ pub fn watch(
     Ok(())
 }
 
+/// How far a file's modification time may lag the clock the sync read: file times come
+/// from the kernel's coarse clock, a tick or so behind.
+const COARSE_CLOCK_SLACK_NS: i64 = 100_000_000;
+
+/// Whether a file directly in `dir` was modified after the sync that started at
+/// `scanned_ms` looked at the folder: an edit made before the folder's watch was set up,
+/// which no event will tell of.
+fn holds_file_changed_since(dir: &Path, scanned_ms: u64) -> bool {
+    let from = i64::try_from(scanned_ms)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1_000_000)
+        .saturating_sub(COARSE_CLOCK_SLACK_NS);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return true;
+    };
+    entries.flatten().any(|entry| {
+        entry
+            .metadata()
+            .is_ok_and(|meta| meta.is_file() && corpus::mtime_ns(&meta) >= from)
+    })
+}
+
 /// A sync that waits for the update lock instead of failing when another process has it.
 fn waiting() -> Options {
     Options {
@@ -398,16 +420,20 @@ impl<'a> Watcher<'a> {
     /// never), and returns whether a newly watched one changed since that sync walked it:
     /// changes made before its watch was set up are not missed.
     fn reconcile(&mut self) -> bool {
-        let dirs = match Store::open(&self.paths.index).and_then(|store| match store {
-            Some(store) => Ok(store.payload()?.dirs),
-            None => Ok(Vec::new()),
-        }) {
-            Ok(dirs) => dirs,
-            Err(err) => {
-                self.tell(&format!("{err:#}; the folders to watch are not known"));
-                return false;
-            }
-        };
+        let (dirs, scanned_ms) =
+            match Store::open(&self.paths.index).and_then(|store| match store {
+                Some(store) => {
+                    let payload = store.payload()?;
+                    Ok((payload.dirs, payload.scanned_ms))
+                }
+                None => Ok((Vec::new(), 0)),
+            }) {
+                Ok(found) => found,
+                Err(err) => {
+                    self.tell(&format!("{err:#}; the folders to watch are not known"));
+                    return false;
+                }
+            };
         let root = &self.paths.seeds_root;
         let wanted: HashMap<String, (PathBuf, i64)> = dirs
             .into_iter()
@@ -456,7 +482,10 @@ impl<'a> Watcher<'a> {
             match self.backend.watch(path) {
                 Ok(()) => {
                     self.watched.insert(rel.clone(), ino);
-                    changed |= corpus::modified_ns(path) != Some(*stamp);
+                    // A file added or renamed changes the folder's time; one edited in
+                    // place since the sync looked does not, so its own time tells.
+                    changed |= corpus::modified_ns(path) != Some(*stamp)
+                        || holds_file_changed_since(path, scanned_ms);
                 }
                 Err(err) if matches!(err.kind, notify::ErrorKind::MaxFilesWatch) => {
                     if self.poll.is_none() {
@@ -684,6 +713,25 @@ mod tests {
             event = event.add_path(path.to_path_buf());
         }
         event
+    }
+
+    #[test]
+    fn a_file_edited_after_the_sync_looked_is_told_from_older_ones() {
+        // An edit in place leaves the folder's time alone: a folder first watched after a
+        // sync is checked file by file for edits the sync may have missed.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join("old.txt"), "Old\n\nText.\n").unwrap();
+        let old = corpus::modified_ns(&dir.join("old.txt")).unwrap();
+        let ms = |ns: i64| u64::try_from(ns / 1_000_000).unwrap();
+        // Scanned well after the file was written: nothing to see.
+        assert!(!holds_file_changed_since(dir, ms(old) + 1_000));
+        // Scanned before it was written (the write came while the sync ran): told.
+        assert!(holds_file_changed_since(dir, ms(old) - 1_000));
+        // Folders are not files; a folder that cannot be read is told as changed.
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        assert!(!holds_file_changed_since(dir, ms(old) + 1_000));
+        assert!(holds_file_changed_since(&dir.join("missing"), 0));
     }
 
     fn setup() -> (tempfile::TempDir, Paths, Filter) {

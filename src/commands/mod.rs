@@ -10,6 +10,7 @@ pub mod man;
 pub mod remove;
 pub mod saved;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod similar;
 pub mod stats;

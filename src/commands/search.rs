@@ -17,7 +17,6 @@ use std::sync::{mpsc, Arc};
 use anyhow::{anyhow, Context, Result};
 
 use super::Ctx;
-use serde::Deserialize;
 
 use crate::cli::{FacetName, Format, SearchArgs, SearchOptions, SortOrder};
 use crate::collection::{Collection, Freshness};
@@ -26,7 +25,7 @@ use crate::output::json::{FailedJson, ResultsJson};
 use crate::output::Vimgrep;
 use crate::paths::display_path;
 use crate::query::{quoted, MAX_BATCH_LINE_BYTES, MAX_QUERY_BYTES, QUOTED_CHARS};
-use crate::search::{Engine, Facet, Request, SearchError, SortBy};
+use crate::search::{Engine, Facet, Options, Request, SearchError, SortBy};
 
 /// Batch queries answered but not yet printed, at most: bounds memory on a long input.
 const IN_FLIGHT: usize = 256;
@@ -233,25 +232,9 @@ fn answer(engine: &Engine, template: &Request, line: String) -> Answer {
     }
 }
 
-/// A batch line as a JSON object: the query and any search option.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BatchLine {
-    query: String,
-    limit: Option<usize>,
-    offset: Option<usize>,
-    per_doc: Option<usize>,
-    articles: Option<usize>,
-    #[serde(default)]
-    facets: Vec<FacetName>,
-    explain: Option<bool>,
-    sort: Option<String>,
-    include_boilerplate: Option<bool>,
-    no_collapse: Option<bool>,
-}
-
 /// The request a batch line asks for: a plain line is a query with the command line's
-/// options; a line starting with `{` is a JSON object that may also set options.
+/// options; a line starting with `{` is a JSON object that may also set options, read as
+/// the HTTP API reads its query string ([`crate::search::Options`]).
 fn batch_request(template: &Request, line: String) -> Result<Request, (String, String)> {
     if !line.trim_start().starts_with('{') {
         return Ok(Request {
@@ -259,39 +242,12 @@ fn batch_request(template: &Request, line: String) -> Result<Request, (String, S
             ..template.clone()
         });
     }
-    let parsed: BatchLine =
+    let parsed: Options =
         serde_json::from_str(&line).map_err(|e| (line.clone(), format!("bad batch line: {e}")))?;
-    let sort = match parsed.sort.as_deref() {
-        None => template.sort,
-        Some("score") => SortBy::Score,
-        Some("date") => SortBy::Date,
-        Some(other) => {
-            return Err((
-                parsed.query,
-                format!("bad batch line: sort is `score` or `date`, not `{other}`"),
-            ))
-        }
-    };
-    let facet_list = if parsed.facets.is_empty() {
-        template.facets.clone()
-    } else {
-        facets(&parsed.facets)
-    };
-    Ok(Request {
-        limit: parsed.limit.unwrap_or(template.limit).clamp(1, 100_000),
-        offset: parsed.offset.unwrap_or(template.offset),
-        per_doc: parsed.per_doc.or(template.per_doc).filter(|&n| n > 0),
-        articles: parsed.articles.or(template.articles).filter(|&n| n > 0),
-        facets: facet_list,
-        explain: parsed.explain.unwrap_or(template.explain),
-        sort,
-        include_boilerplate: parsed
-            .include_boilerplate
-            .unwrap_or(template.include_boilerplate),
-        collapse: parsed.no_collapse.map_or(template.collapse, |no| !no),
-        query: parsed.query,
-        ..template.clone()
-    })
+    let query = parsed.query.clone();
+    parsed
+        .request(template)
+        .map_err(|e| (query, format!("bad batch line: {e}")))
 }
 
 /// One line of batch input, as [`BoundedLines`] reads it.

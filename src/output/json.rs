@@ -318,6 +318,45 @@ impl<'a> From<&'a Source> for SourceJson<'a> {
     }
 }
 
+/// An error answered by the HTTP API (`seedsearch serve`).
+#[derive(Serialize)]
+pub struct ErrorJson<'a> {
+    pub version: u32,
+    pub error: &'a str,
+}
+
+/// `GET /api/status` of `seedsearch serve`.
+#[derive(Serialize)]
+pub struct StatusJson<'a> {
+    pub version: u32,
+    pub seeds: &'a Path,
+    pub index: &'a Path,
+    pub generation: u64,
+    pub last_changed: Option<&'a str>,
+    pub files: u64,
+    pub articles: u64,
+    pub passages: u64,
+    pub watching: bool,
+    pub allow_writes: bool,
+}
+
+impl<'a> From<&'a crate::serve::Status> for StatusJson<'a> {
+    fn from(s: &'a crate::serve::Status) -> Self {
+        StatusJson {
+            version: VERSION,
+            seeds: &s.seeds,
+            index: &s.index,
+            generation: s.generation,
+            last_changed: s.last_changed.as_deref(),
+            files: s.files,
+            articles: s.articles,
+            passages: s.passages,
+            watching: s.watching,
+            allow_writes: s.allow_writes,
+        }
+    }
+}
+
 /// A batch line whose query could not run.
 #[derive(Serialize)]
 pub struct FailedJson<'a> {

@@ -128,6 +128,12 @@ impl Ui {
         );
     }
 
+    /// A line on stderr a user needs even when quiet (where a server listens):
+    /// `seedsearch: MESSAGE`.
+    pub fn announce(&self, message: &str) {
+        let _ = writeln!(io::stderr().lock(), "{PREFIX}{}", escape::escaped(message));
+    }
+
     /// The last word of an interrupted run.
     pub fn interrupted(&self, err: &anyhow::Error) {
         let _ = writeln!(
@@ -305,6 +311,17 @@ impl View for Report {
             ..json::ReportJson::from(self)
         };
         json::line(out, &report)
+    }
+}
+
+/// The server's status: JSON only (the API's).
+impl View for crate::serve::Status {
+    fn text(&self, _out: &mut dyn Write, _color: bool) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json::line(out, &json::StatusJson::from(self))
     }
 }
 

@@ -12,11 +12,15 @@ pub mod compile;
 mod coverage;
 mod explain;
 pub mod facets;
+mod options;
 pub mod rank;
 pub mod stats;
 
 pub use explain::Explanation;
 pub use facets::{Facet, FacetCount, Facets};
+pub use options::{
+    deserialize_facets, parse_facets, sort_by, Options, MAX_ARTICLE_PASSAGES, MAX_LIMIT,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
