@@ -19,6 +19,7 @@ Examples:
   seedsearch search --json nato | jq '.hits[].path'
   seedsearch search --batch queries.txt > answers.jsonl
   seedsearch index                             pick up added, changed and deleted articles
+  seedsearch watch                             keep the index in step while files change
   seedsearch add ~/Downloads/story.txt         copy an article in and index it
   seedsearch show politics/001:4               a passage with its neighbours
   seedsearch --seeds ~/news --index ~/.cache/news-index search ceasefire
@@ -75,6 +76,9 @@ pub enum Command {
     /// Delete articles from the seeds folder and the index.
     #[command(after_help = REMOVE_HELP)]
     Remove(RemoveArgs),
+    /// Keep the index in step with the seeds folder as files change, until Ctrl-C.
+    #[command(after_help = WATCH_HELP)]
+    Watch(WatchArgs),
     /// List the indexed articles.
     #[command(after_help = LIST_HELP)]
     List(ListArgs),
@@ -108,6 +112,20 @@ Examples:
   seedsearch index --rebuild                start over (keeps saved searches)
   seedsearch index --check                  verify every file of the index, change nothing
   seedsearch index --wait --json            wait for another update, report as JSON";
+
+const WATCH_HELP: &str = "\
+Examples:
+  seedsearch watch                          sync at the start, then after every burst of changes
+  seedsearch watch --debounce 1000          wait for a second of quiet before each sync
+  seedsearch watch --poll                   look every 2 s (a network folder changed elsewhere)
+  seedsearch --seeds ~/news --index ~/news/.index watch &
+
+One summary line per sync on stderr, as `index` prints it, with new matches of saved
+searches. Each sync holds the update lock only while it runs, so `add`, `remove` and
+`index` work meanwhile. Hidden files, editors' swap and temporary files, files that are not
+*.txt or *.md and what .seedsearchignore files exclude never start a sync. A seeds folder
+that disappears is waited for. Ctrl-C stops it (exit status 0) at a commit boundary: a
+sync in progress is abandoned, and the index keeps its last commit.";
 
 const REMOVE_HELP: &str = "\
 Examples:
@@ -452,8 +470,27 @@ pub struct AddArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// If another seedsearch is updating the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Arguments of `seedsearch watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Sync once no change has come for this many milliseconds: a burst of changes (a copy
+    /// of many files, an editor's save) is one sync and one commit.
+    #[arg(long, value_name = "MS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub debounce: u64,
+
+    /// Look at the folder every SECONDS instead of being told of changes by the system
+    /// (for network folders, whose changes made on another machine are not notified)
+    /// [SECONDS: 2].
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "2", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub poll: Option<u64>,
 }
 
 /// Arguments of `seedsearch remove`.
@@ -463,6 +500,10 @@ pub struct RemoveArgs {
     /// a search printed them.
     #[arg(required = true, value_name = "DOC_ID|PATH")]
     pub doc_ids: Vec<String>,
+
+    /// If another seedsearch is updating the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
 
     #[command(flatten)]
     pub output: OutputArgs,

@@ -69,6 +69,7 @@ pub fn run(command: Command, config: &Config, ui: &Ui, cancel: &Cancel) -> Resul
         Command::Index(args) => commands::index::run(&ctx, &args),
         Command::Add(args) => commands::add::run(&ctx, &args),
         Command::Remove(args) => commands::remove::run(&ctx, &args),
+        Command::Watch(args) => commands::watch::run(&ctx, &args),
         Command::List(args) => commands::list::run(&ctx, &args),
         Command::Show(args) => commands::show::run(&ctx, &args),
         Command::Stats(args) => commands::stats::run(&ctx, &args),

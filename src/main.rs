@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 
 use clap::Parser;
-use seedsearch::cli::Cli;
+use seedsearch::cli::{Cli, Command};
 use seedsearch::config::Config;
 use seedsearch::exit;
 use seedsearch::interrupt::{self, Cancel};
@@ -18,13 +18,15 @@ fn main() -> ExitCode {
     let ui = Ui::new(&config);
     let cancel = Cancel::new();
     let stopping = ui.clone();
-    let stop_note = match cli.command {
-        seedsearch::cli::Command::Serve(_) => "stopping the server…",
+    let note = match cli.command {
+        Command::Serve(_) => "stopping the server…",
+        // Between syncs a watch stops at once; during one, at the next article.
+        Command::Watch(_) => "stopping…",
         _ => "stopping at the next article…",
     };
     interrupt::on_ctrl_c(&cancel, move |honoured| {
         if honoured {
-            stopping.note(stop_note);
+            stopping.note(note);
         } else {
             std::process::exit(i32::from(exit::INTERRUPTED));
         }

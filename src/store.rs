@@ -894,16 +894,38 @@ pub struct UpdateLock {
     _file: fs::File,
 }
 
-/// Takes the update lock of the index in `dir` (creating the folder when it is missing):
-/// with `wait`, waits for another seedsearch process holding it, else fails at once.
+/// How long an update waits for another seedsearch process that holds the update lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Wait {
+    /// Fail at once with the busy message (the commands' default).
+    #[default]
+    No,
+    /// Until the other update has finished (`--wait`, and `watch`'s syncs).
+    Forever,
+    /// At most this long, then the busy message (the server's writes, which must answer).
+    Upto(std::time::Duration),
+}
+
+impl From<bool> for Wait {
+    fn from(wait: bool) -> Wait {
+        if wait {
+            Wait::Forever
+        } else {
+            Wait::No
+        }
+    }
+}
+
+/// Takes the update lock of the index in `dir` (creating the folder when it is missing),
+/// waiting for another seedsearch process holding it as `wait` says.
 ///
 /// # Errors
-/// The busy message when another process holds it (and `wait` is off); the real reason
+/// The busy message when another process holds it (and `wait` has run out); the real reason
 /// when the lock cannot be taken at all (a folder of other files, no permission, a
 /// read-only file system); [`crate::interrupt::Interrupted`] when cancelled while waiting.
 pub fn lock_for_update(
     dir: &Path,
-    wait: bool,
+    wait: Wait,
     cancel: &crate::interrupt::Cancel,
 ) -> Result<UpdateLock> {
     let shown = crate::paths::display_path(dir);
@@ -918,14 +940,18 @@ pub fn lock_for_update(
         .truncate(false)
         .open(dir.join(UPDATE_LOCK))
         .with_context(cannot)?;
+    let started = std::time::Instant::now();
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(UpdateLock { _file: file }),
-            Err(fs::TryLockError::WouldBlock) if wait => {
-                cancel.check()?;
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            Err(fs::TryLockError::WouldBlock) => return Err(busy_error(dir)),
+            Err(fs::TryLockError::WouldBlock) => match wait {
+                Wait::No => return Err(busy_error(dir)),
+                Wait::Upto(most) if started.elapsed() >= most => return Err(busy_error(dir)),
+                Wait::Forever | Wait::Upto(_) => {
+                    cancel.check()?;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            },
             Err(fs::TryLockError::Error(err)) => return Err(anyhow!(err)).with_context(cannot),
         }
     }

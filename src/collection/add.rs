@@ -20,7 +20,7 @@ use crate::indexer::{Options, Report};
 use crate::interrupt::Cancel;
 use crate::manifest::{FileState, Manifest};
 use crate::paths::display_path;
-use crate::store::Store;
+use crate::store::{Store, Wait};
 
 /// What to add.
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct AddRequest {
     pub to: Option<PathBuf>,
     /// Overwrite a different file that has the same name.
     pub force: bool,
+    /// How long to wait for another update that holds the lock.
+    pub wait: Wait,
 }
 
 /// One thing to add.
@@ -148,7 +150,7 @@ pub fn add(
 
     // One update at a time, from the checks below to the commit: two adds of one name
     // cannot both find it free.
-    let lock = super::lock_for_update(paths, false, reporter, cancel)?;
+    let lock = super::lock_for_update(paths, request.wait, reporter, cancel)?;
     let _running = cancel.guard();
     let store = Store::open(&paths.index)?;
     let payload = match &store {

@@ -10,9 +10,11 @@
 mod add;
 mod journal;
 mod remove;
+mod watch;
 
 pub use add::{add, AddReport, AddRequest, Added, AlreadyThere, Input};
 pub use remove::{remove, RemoveReport, Removed};
+pub use watch::{watch, WatchOptions, DEFAULT_DEBOUNCE};
 
 use std::path::PathBuf;
 
@@ -30,6 +32,7 @@ pub use crate::paths::Paths;
 use crate::paths::{display_path, shown_from_cwd};
 use crate::saved::Saved;
 use crate::search::{Engine, Like, Request, Results, SearchError};
+pub use crate::store::Wait;
 use crate::store::{self, Payload, Store, UpdateLock};
 
 /// Hears what a collection does while it works: notes and warnings as sentences, the
@@ -359,14 +362,14 @@ pub fn sync(
 ) -> Result<Report> {
     // Checked before the lock, which would create the index folder.
     corpus::check_root(&paths.seeds)?;
-    let lock = lock_for_update(paths, options.wait, reporter, cancel)?;
+    let lock = lock_for_update(paths, options.wait.into(), reporter, cancel)?;
     sync_locked(paths, options, &lock, reporter, cancel)
 }
 
 /// Takes the update lock, then finishes or undoes what a killed `add` or `remove` left.
 fn lock_for_update(
     paths: &Paths,
-    wait: bool,
+    wait: store::Wait,
     reporter: &dyn Reporter,
     cancel: &Cancel,
 ) -> Result<UpdateLock> {

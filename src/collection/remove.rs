@@ -17,7 +17,7 @@ use crate::indexer::{Options, Report};
 use crate::interrupt::Cancel;
 use crate::manifest::FileState;
 use crate::paths::display_path;
-use crate::store::Store;
+use crate::store::{Store, Wait};
 
 /// One deleted file.
 #[derive(Debug, Clone)]
@@ -41,11 +41,12 @@ pub struct RemoveReport {
 pub fn remove(
     paths: &Paths,
     doc_ids: &[String],
+    wait: Wait,
     reporter: &dyn Reporter,
     cancel: &Cancel,
 ) -> Result<RemoveReport> {
     // One update at a time, from the checks below to the commit.
-    let lock = super::lock_for_update(paths, false, reporter, cancel)?;
+    let lock = super::lock_for_update(paths, wait, reporter, cancel)?;
     let _running = cancel.guard();
     let store = match Store::open(&paths.index)? {
         Some(store) => store,

@@ -42,6 +42,7 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<Exit> {
         inputs,
         to: args.to.clone(),
         force: args.force,
+        wait: args.wait.into(),
     };
     let report = collection::add(ctx.paths(), request, &ctx.reporter(), ctx.cancel)?;
     if args.output.format().is_json() {

@@ -26,6 +26,9 @@ pub fn run(ctx: &Ctx, args: &IndexArgs) -> Result<Exit> {
             counted(sound.seed_files, "file", "files"),
             counted(sound.articles, "article", "articles"),
         ));
+        if args.output.format().is_json() {
+            ctx.ui.emit(args.output.format(), &sound)?;
+        }
         return Ok(Exit::Success);
     }
     let options = Options {

@@ -14,6 +14,7 @@ pub mod serve;
 pub mod show;
 pub mod similar;
 pub mod stats;
+pub mod watch;
 
 use crate::collection::Paths;
 use crate::config::Config;

@@ -12,7 +12,13 @@ use crate::exit::Exit;
 /// # Errors
 /// As [`collection::remove`].
 pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<Exit> {
-    let report = collection::remove(ctx.paths(), &args.doc_ids, &ctx.reporter(), ctx.cancel)?;
+    let report = collection::remove(
+        ctx.paths(),
+        &args.doc_ids,
+        args.wait.into(),
+        &ctx.reporter(),
+        ctx.cancel,
+    )?;
     if args.output.format().is_json() {
         ctx.ui.emit(args.output.format(), &report)?;
     }

@@ -65,6 +65,9 @@ fn open_browser(url: &str) -> Result<(), String> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
-        .map(drop)
+        .map(|mut child| {
+            // Reaped when it ends, so no zombie stays behind while the server runs.
+            std::thread::spawn(move || child.wait());
+        })
         .map_err(|e| e.to_string())
 }

@@ -38,7 +38,7 @@
 //!
 //! `search --batch` prints one such object per input line, or `{"version", "query",
 //! "error"}` for a query that could not run. The other commands print one object each:
-//! `index` its [`Report`], `add` `{added, already_there, index}`, `remove` `{removed,
+//! `index` its [`Report`] (`index --check` a [`SoundnessJson`]), `add` `{added, already_there, index}`, `remove` `{removed,
 //! index}`, `list` `{articles}` (JSON Lines: one article per line), `show` the article
 //! with its passages (JSON Lines: one passage per line), `stats` the index figures.
 
@@ -54,6 +54,7 @@ use crate::collection::{AddReport, Added, AlreadyThere, RemoveReport, Removed};
 use crate::corpus::Problem;
 use crate::indexer::Report;
 use crate::search::{ArticleHit, Explanation, Facets, Hit, Results, Source};
+use crate::store::Soundness;
 
 /// The version of the JSON schema every document carries.
 pub const VERSION: u32 = 1;
@@ -638,6 +639,31 @@ impl<'a> From<&'a ArticleView> for ArticleJson<'a> {
             also_in: v.also_in.iter().map(FileRefJson::from).collect(),
             total_passages: v.total_passages,
             passages: v.passages.iter().map(PassageJson::from).collect(),
+        }
+    }
+}
+
+/// `index --check --format json`: the commit that was verified and what it holds (an index
+/// that is not sound is an error instead, on stderr with exit status 2).
+#[derive(Serialize)]
+pub struct SoundnessJson {
+    pub version: u32,
+    pub sound: bool,
+    pub generation: u64,
+    pub segments: usize,
+    pub files: u64,
+    pub articles: u64,
+}
+
+impl From<&Soundness> for SoundnessJson {
+    fn from(s: &Soundness) -> Self {
+        SoundnessJson {
+            version: VERSION,
+            sound: true,
+            generation: s.generation,
+            segments: s.segments,
+            files: s.seed_files,
+            articles: s.articles,
         }
     }
 }

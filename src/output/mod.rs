@@ -23,6 +23,7 @@ use crate::collection::{AddReport, RemoveReport};
 use crate::config::Config;
 use crate::indexer::Report;
 use crate::search::Results;
+use crate::store::Soundness;
 
 /// Prefix of every line seedsearch writes on stderr.
 pub const PREFIX: &str = "seedsearch: ";
@@ -283,6 +284,17 @@ impl View for Stats {
 
     fn json(&self, out: &mut dyn Write) -> io::Result<()> {
         json::line(out, &json::StatsJson::from(self))
+    }
+}
+
+/// A verified index: the sentence goes to stderr (it is a note); stdout has the JSON only.
+impl View for Soundness {
+    fn text(&self, _out: &mut dyn Write, _color: bool) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        json::line(out, &json::SoundnessJson::from(self))
     }
 }
 

@@ -57,6 +57,9 @@ const MAX_EXPANSIONS: usize = 256;
 /// of clauses would cost memory and time for nothing (the first ones are kept).
 const MAX_QUERY_WORDS: usize = 1024;
 
+/// How `--explain` names the score an article's lead passage gets for answering a headline.
+const LEAD_LABEL: &str = "the article's lead passage, answering for its headline";
+
 /// A clause of a tantivy boolean query.
 type Part = (TOccur, Box<dyn TQuery>);
 
@@ -234,7 +237,9 @@ impl<'a> Compiler<'a> {
                     .map(|core| -> Result<Box<dyn TQuery>, SearchError> {
                         headline_scored
                             .push(("the query's words in the headline".into(), core.box_clone()));
-                        let mut parts: Vec<Part> = vec![(TOccur::Must, core), self.lead()];
+                        let lead = self.lead();
+                        headline_scored.push((LEAD_LABEL.into(), lead.1.box_clone()));
+                        let mut parts: Vec<Part> = vec![(TOccur::Must, core), lead];
                         parts.extend(self.filter_parts(&filter)?);
                         parts.extend(self.headline_parts(&headline)?.0);
                         Ok(Box::new(BooleanQuery::new(parts)))
@@ -259,7 +264,9 @@ impl<'a> Compiler<'a> {
             if let Some(q) = self.clauses(&headline, Mode::Passage, false)? {
                 scored.push(("the query's words in the headline".into(), q.box_clone()));
                 parts.push((TOccur::Must, q));
-                parts.push(self.lead());
+                let lead = self.lead();
+                scored.push((LEAD_LABEL.into(), lead.1.box_clone()));
+                parts.push(lead);
             }
         } else {
             parts.extend(self.headline_parts(&headline)?.0);
@@ -282,7 +289,9 @@ impl<'a> Compiler<'a> {
         }))
     }
 
-    /// The clause that keeps an article's lead passage only.
+    /// The clause that keeps an article's lead passage only. It is a scored term like any
+    /// other (a constant for every headline-only hit, which ranking was tuned with), so
+    /// `--explain` lists it under [`LEAD_LABEL`].
     fn lead(&self) -> Part {
         (
             TOccur::Must,

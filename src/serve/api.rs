@@ -24,11 +24,11 @@ use serde::Deserialize;
 
 use super::guard::Guard;
 use super::Shared;
-use crate::collection::{self, AddRequest, Collection, Input};
+use crate::collection::{self, AddRequest, Collection, Input, Wait};
 use crate::corpus::{Unreadable, MAX_ARTICLE_BYTES};
 use crate::output::json;
 use crate::output::{Counted, View};
-use crate::query::{quoted, MAX_QUERY_BYTES};
+use crate::query::{quoted, MAX_BATCH_LINE_BYTES, MAX_QUERY_BYTES};
 use crate::refusal::{refusal, Refusal};
 use crate::search::{self, Facet, Results, SearchError};
 
@@ -36,9 +36,10 @@ use crate::search::{self, Facet, Results, SearchError};
 /// leaves room for many in one request; bigger files go in with `seedsearch add`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
-/// Longest query string: a query of [`MAX_QUERY_BYTES`] with every byte percent-encoded,
-/// and room for the options.
-pub const MAX_QUERY_STRING_BYTES: usize = 3 * MAX_QUERY_BYTES + 4096;
+/// Longest query string we read: under the 64 KiB the HTTP stack allows a whole URL
+/// (which it answers with a bare 414), so a long one gets a message. A longer query (up
+/// to [`MAX_QUERY_BYTES`]) goes in the body of `POST /api/search`.
+pub const MAX_QUERY_STRING_BYTES: usize = 60 * 1024;
 
 /// The API and the page, with the guard, limits and panic catching around them.
 pub fn router(shared: Arc<Shared>, guard: Guard) -> Router {
@@ -46,7 +47,7 @@ pub fn router(shared: Arc<Shared>, guard: Guard) -> Router {
     Router::new()
         .route("/", get(page))
         .route("/assets/{*file}", get(page))
-        .route("/api/search", get(search))
+        .route("/api/search", get(search).post(search_body))
         .route("/api/count", get(count))
         .route("/api/articles", get(list).post(add))
         .route("/api/articles/{*doc_id}", get(show).delete(remove))
@@ -203,10 +204,10 @@ fn params<T: DeserializeOwned>(raw: Option<&str>) -> Result<T, ApiError> {
         return Err(ApiError::new(
             StatusCode::URI_TOO_LONG,
             format!(
-                "the query string is {} KiB long; it is at most {} KiB (a query at most {} KiB)",
+                "the query string is {} KiB long; it is at most {} KiB (send a longer query \
+                 as a JSON object in the body of POST /api/search)",
                 raw.len().div_ceil(1024),
                 MAX_QUERY_STRING_BYTES / 1024,
-                MAX_QUERY_BYTES / 1024
             ),
         ));
     }
@@ -299,6 +300,32 @@ async fn search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> A
     let request = options
         .request(&search::Request::new(""))
         .map_err(|e| ApiError::bad(format!("bad parameter: {e}")))?;
+    let results = blocking(&shared, move |shared| {
+        run_search(&shared.collection(), &request, shared)
+    })
+    .await?;
+    document(&results)
+}
+
+/// `POST /api/search` with a JSON object as a `--batch` line has it (`{"query": ...,
+/// "limit": ...}`): for queries too long for a URL. The same document as `GET`.
+async fn search_body(State(shared): State<Arc<Shared>>, body: Bytes) -> Answer {
+    if body.len() > MAX_BATCH_LINE_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the search is {} KiB long; it is at most {} KiB (a query at most {} KiB)",
+                body.len().div_ceil(1024),
+                MAX_BATCH_LINE_BYTES / 1024,
+                MAX_QUERY_BYTES / 1024
+            ),
+        ));
+    }
+    let options: search::Options =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad(format!("bad search: {e}")))?;
+    let request = options
+        .request(&search::Request::new(""))
+        .map_err(|e| ApiError::bad(format!("bad search: {e}")))?;
     let results = blocking(&shared, move |shared| {
         run_search(&shared.collection(), &request, shared)
     })
@@ -505,6 +532,7 @@ async fn add(
         inputs,
         to: to.map(Into::into),
         force: false,
+        wait: Wait::Upto(super::WRITE_WAIT),
     };
     let report = blocking(&shared, move |shared| {
         shared
@@ -544,6 +572,7 @@ async fn remove(
                 collection::remove(
                     shared.paths(),
                     &[doc_id],
+                    Wait::Upto(super::WRITE_WAIT),
                     shared.reporter(),
                     shared.cancel(),
                 )
@@ -552,4 +581,50 @@ async fn remove(
     })
     .await?;
     document(&report)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    /// Serves `app` on a free port for one request and returns the raw answer.
+    fn answer_once(app: Router, request: &str) -> String {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let port = listener.local_addr().unwrap().port();
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).unwrap();
+        raw
+    }
+
+    #[test]
+    fn a_panic_in_a_handler_is_a_500_json_answer() {
+        async fn boom() -> Response {
+            panic!("a handler bug")
+        }
+        let app = Router::new()
+            .route("/boom", get(boom))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked));
+        let raw = answer_once(
+            app,
+            "GET /boom HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        );
+        assert!(raw.starts_with("HTTP/1.1 500"), "{raw}");
+        assert!(raw.contains("content-type: application/json"), "{raw}");
+        assert!(
+            raw.ends_with("{\"version\":1,\"error\":\"seedsearch stopped on a bug while answering; please report it, with the request\"}\n"),
+            "{raw}"
+        );
+    }
 }

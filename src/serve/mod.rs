@@ -19,7 +19,8 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{anyhow, Context, Result};
 
-use crate::collection::{Collection, Freshness, Paths, Reporter};
+use crate::collection::{self, Collection, Freshness, Paths, Reporter, WatchOptions};
+use crate::indexer::Report;
 use crate::interrupt::Cancel;
 
 /// How the server runs, resolved from the command line.
@@ -47,6 +48,9 @@ pub struct Listening {
 const WORKERS: usize = 2;
 /// Searches (and other index work) running at once, at most; more wait their turn.
 const BLOCKING_THREADS: usize = 16;
+/// How long an add or remove through the API waits for another update (the watcher's
+/// sync, another seedsearch process) before answering 409 busy.
+pub const WRITE_WAIT: Duration = Duration::from_secs(5);
 /// How often a stop request (Ctrl-C) is looked for.
 const STOP_POLL: Duration = Duration::from_millis(100);
 
@@ -207,6 +211,37 @@ impl Shared {
     }
 }
 
+/// The watcher's reporter: a sync that changed nothing and found nothing wrong (the
+/// watch's first one, just after the server's own; the one after the server's own add)
+/// says nothing, so the server prints a line per change.
+struct ChangesOnly<'a>(&'a (dyn Reporter + Send + Sync));
+
+impl crate::indexer::Progress for ChangesOnly<'_> {
+    fn start(&self, total: u64) {
+        self.0.start(total);
+    }
+    fn advance(&self) {
+        self.0.advance();
+    }
+    fn finish(&self) {
+        self.0.finish();
+    }
+}
+
+impl Reporter for ChangesOnly<'_> {
+    fn note(&self, message: &str) {
+        self.0.note(message);
+    }
+    fn warn(&self, message: &str) {
+        self.0.warn(message);
+    }
+    fn synced(&self, report: &Report, paths: &Paths) {
+        if report.committed || !report.warnings.is_empty() {
+            self.0.synced(report, paths);
+        }
+    }
+}
+
 /// What `GET /api/status` reports: the commit being served and how the server runs.
 #[derive(Debug, Clone)]
 pub struct Status {
@@ -312,10 +347,11 @@ pub fn run(
         ));
     }
     let shared = Arc::new(Shared::open(paths, options, reporter, cancel)?);
-    // The watcher goes here: when `shared.options().watch` is on, start
-    // `collection::watch` on its own thread with `shared.paths()`, `shared.cancel()` and a
-    // callback that calls `shared.reload()` after each commit, then
-    // `shared.set_watching(true)`.
+    let watcher = if shared.options().watch {
+        Some(start_watching(&shared)?)
+    } else {
+        None
+    };
     let guard = guard::Guard::new(address.port(), &shared.options().listen);
     let app = api::router(Arc::clone(&shared), guard);
     listening(&Listening {
@@ -336,7 +372,52 @@ pub fn run(
     // Requests still on the blocking pool are let go, not waited for: a search ends on
     // its own, and an add stops at its next check of the cancel token.
     runtime.shutdown_timeout(Duration::from_secs(5));
+    // The watcher sees the same stop: between syncs it ends at once, during one it
+    // abandons it without committing.
+    if let Some(watcher) = watcher {
+        let _ = watcher.join();
+    }
     Ok(())
+}
+
+/// Watches the seeds folder on a thread of its own ([`collection::watch`]), serving each
+/// sync's commit as soon as it is made. If the watch ends on an error (the inotify limit
+/// is handled inside it; this is rarer), the server says so and goes on unwatched.
+fn start_watching(shared: &Arc<Shared>) -> Result<std::thread::JoinHandle<()>> {
+    let shared = Arc::clone(shared);
+    // Set before the thread starts: a file written from now on is seen either by the
+    // watch's first sync or by its watcher, which is in place before that sync.
+    shared.set_watching(true);
+    std::thread::Builder::new()
+        .name("seedsearch-watch".into())
+        .spawn(move || {
+            let mut serve_the_new_commit = |report: &Report| {
+                if !report.committed {
+                    return;
+                }
+                if let Err(err) = shared.reload() {
+                    shared
+                        .reporter
+                        .warn(&format!("{err:#}; answering from the index as it was"));
+                }
+            };
+            let watched = collection::watch(
+                &shared.paths,
+                &WatchOptions::default(),
+                &ChangesOnly(&*shared.reporter),
+                &shared.cancel,
+                &mut serve_the_new_commit,
+            );
+            shared.set_watching(false);
+            if let Err(err) = watched {
+                shared.reporter.warn(&format!(
+                    "{err:#}; no longer watching {} (searches go on; restart the server to \
+                     watch again)",
+                    crate::paths::display_path(&shared.paths.seeds)
+                ));
+            }
+        })
+        .context("cannot start watching the seeds folder")
 }
 
 async fn bind(addresses: &[SocketAddr], listen: &str) -> Result<tokio::net::TcpListener> {

@@ -420,6 +420,13 @@ fn check_says_what_is_wrong_and_the_way_out() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("sound"), "{run:?}");
     assert!(run.stdout.is_empty(), "{run:?}");
+    let run = p.run(&["index", "--check", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let sound: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(sound["version"], 1, "{sound}");
+    assert_eq!(sound["sound"], true, "{sound}");
+    assert_eq!(sound["files"], 5, "{sound}");
+    assert!(sound["generation"].as_u64().unwrap() >= 1, "{sound}");
     let index = p.root().join("index");
     let store = names(&index)
         .into_iter()

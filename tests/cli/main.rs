@@ -16,3 +16,5 @@ mod reliability;
 mod scripting;
 mod searching;
 mod seeds_safety;
+mod serve;
+mod watch;

@@ -206,6 +206,28 @@ fn explanations_add_up_to_the_score_shown() {
 }
 
 #[test]
+fn explanations_of_headline_only_hits_add_up_to_the_score_shown() {
+    let p = desk();
+    // `transfer` is only in a headline: that article is answered by its lead passage,
+    // and so is every article a `title:` query selects.
+    for query in ["transfer", "title:transfer", "budget taxes"] {
+        let r = json(&p, &["search", "--json", "--explain", query]);
+        let hits = r["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{query}: {r}");
+        for hit in hits {
+            let e = &hit["explanation"];
+            let score = hit["score"].as_f64().unwrap();
+            let value = e["value"].as_f64().unwrap();
+            assert!(
+                (value - score).abs() < 1e-4 * score.max(1.0),
+                "{query}: explained {value}, scored {score}: {e}"
+            );
+            adds_up(e);
+        }
+    }
+}
+
+#[test]
 fn similar_finds_others_but_not_the_article_or_its_copies() {
     let p = Project::new();
     let story = "Rescuers pulled twelve miners from the flooded Gleision pit in Wales.";

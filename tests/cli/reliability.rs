@@ -209,6 +209,53 @@ fn wait_waits_for_the_other_writer() {
     assert_eq!(p.doc_ids("seal"), ["b"]);
 }
 
+/// Holds seedsearch's own update lock, as another `add`, `remove` or sync would.
+fn hold_update_lock(p: &Project) -> File {
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(p.root().join("index/seedsearch.lock"))
+        .unwrap();
+    lock.try_lock().expect("lock the index");
+    lock
+}
+
+#[test]
+fn add_and_remove_wait_for_the_other_writer_when_told_to() {
+    // The busy message says "or pass --wait": every updating command takes it.
+    let p = Project::new();
+    p.write("a.txt", "A\n\nThe walrus swam.\n");
+    p.index(&[]);
+    let new = p.root().join("b.txt");
+    std::fs::write(&new, "B\n\nThe seal dived.\n").unwrap();
+    for args in [
+        vec![
+            "add".to_string(),
+            "--wait".into(),
+            new.display().to_string(),
+        ],
+        vec!["remove".into(), "--wait".into(), "a".into()],
+    ] {
+        let lock = hold_update_lock(&p);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut child = p
+            .command(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(child.try_wait().unwrap().is_none(), "{args:?} waits");
+        drop(lock);
+        let status = wait_with_timeout(&mut child, Duration::from_secs(30)).expect("finishes");
+        assert_eq!(status.code(), Some(0), "{args:?}");
+    }
+    assert_eq!(p.doc_ids("seal"), ["b"]);
+    assert!(p.doc_ids("walrus").is_empty());
+    assert!(!p.seeds().join("a.txt").exists());
+}
+
 #[test]
 fn searching_writes_nothing_to_the_index_folder() {
     let p = Project::new();
