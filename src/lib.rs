@@ -35,6 +35,7 @@ pub mod corpus;
 pub mod exit;
 pub mod indexer;
 pub mod interrupt;
+pub mod lines;
 pub mod manifest;
 pub mod output;
 pub mod paths;

@@ -24,7 +24,8 @@ use crate::exit::Exit;
 use crate::output::json::{FailedJson, ResultsJson};
 use crate::output::Vimgrep;
 use crate::paths::display_path;
-use crate::query::{quoted, MAX_BATCH_LINE_BYTES, MAX_QUERY_BYTES, QUOTED_CHARS};
+use crate::lines::{BoundedLines, Line};
+use crate::query::{quoted, MAX_BATCH_LINE_BYTES, MAX_QUERY_BYTES};
 use crate::search::{Engine, Facet, Options, Request, SearchError, SortBy};
 
 /// Batch queries answered but not yet printed, at most: bounds memory on a long input.
@@ -250,86 +251,6 @@ fn batch_request(template: &Request, line: String) -> Result<Request, (String, S
         .map_err(|e| (query, format!("bad batch line: {e}")))
 }
 
-/// One line of batch input, as [`BoundedLines`] reads it.
-#[derive(Debug, PartialEq, Eq)]
-enum BatchInput {
-    Line(String),
-    /// Longer than the limit: how long, and its first characters (to quote).
-    TooLong {
-        bytes: u64,
-        start: String,
-    },
-    NotUtf8,
-}
-
-/// Reads lines holding at most `limit` bytes of one: the rest of a longer line is read
-/// and dropped piece by piece, so a runaway line costs time, never memory.
-struct BoundedLines<R> {
-    reader: R,
-    limit: usize,
-    buf: Vec<u8>,
-}
-
-impl<R: BufRead> BoundedLines<R> {
-    fn new(reader: R, limit: usize) -> Self {
-        BoundedLines {
-            reader,
-            limit,
-            buf: Vec::new(),
-        }
-    }
-
-    /// The next line without its `\n` or `\r\n`, or `None` at the end of the input.
-    fn next_line(&mut self) -> io::Result<Option<BatchInput>> {
-        self.buf.clear();
-        // One byte more than the limit, for a `\r` before the `\n`.
-        let keep = self.limit.saturating_add(1);
-        let mut bytes: u64 = 0;
-        let mut any = false;
-        loop {
-            let chunk = match self.reader.fill_buf() {
-                Ok(chunk) => chunk,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(err),
-            };
-            if chunk.is_empty() {
-                if !any {
-                    return Ok(None);
-                }
-                break;
-            }
-            any = true;
-            let (piece, used, ended) = match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (&chunk[..i], i + 1, true),
-                None => (chunk, chunk.len(), false),
-            };
-            let room = keep.saturating_sub(self.buf.len()).min(piece.len());
-            self.buf.extend_from_slice(&piece[..room]);
-            bytes += piece.len() as u64;
-            self.reader.consume(used);
-            if ended {
-                break;
-            }
-        }
-        if bytes <= keep as u64 && self.buf.last() == Some(&b'\r') {
-            self.buf.pop();
-            bytes -= 1;
-        }
-        if bytes > self.limit as u64 {
-            // Enough bytes for the quoted characters, cut where a character may be split.
-            let head = &self.buf[..self.buf.len().min(4 * QUOTED_CHARS)];
-            return Ok(Some(BatchInput::TooLong {
-                bytes,
-                start: quoted(&String::from_utf8_lossy(head)),
-            }));
-        }
-        match String::from_utf8(std::mem::take(&mut self.buf)) {
-            Ok(line) => Ok(Some(BatchInput::Line(line))),
-            Err(_) => Ok(Some(BatchInput::NotUtf8)),
-        }
-    }
-}
-
 /// What the reading side of a batch sends the printing side.
 enum Event {
     Answered(usize, Answer),
@@ -366,8 +287,8 @@ fn batch(ctx: &Ctx, engine: Arc<Engine>, template: Request, path: &Path) -> Resu
                     }
                     let number = i + 1;
                     let query = match lines.next_line() {
-                        Ok(Some(BatchInput::Line(line))) => line,
-                        Ok(Some(BatchInput::TooLong { bytes, start })) => {
+                        Ok(Some(Line::Text(line))) => line,
+                        Ok(Some(Line::TooLong { bytes, start })) => {
                             let error = format!(
                                 "bad batch line: line {number} is {} KiB long; a batch line is at most {} KiB (a query at most {} KiB), so it was skipped",
                                 bytes.div_ceil(1024),
@@ -378,7 +299,7 @@ fn batch(ctx: &Ctx, engine: Arc<Engine>, template: Request, path: &Path) -> Resu
                                 done_tx.send(Event::Answered(i, Answer::failed(&start, &error)));
                             continue;
                         }
-                        Ok(Some(BatchInput::NotUtf8)) => {
+                        Ok(Some(Line::NotUtf8)) => {
                             let error = format!("bad batch line: line {number} is not valid UTF-8");
                             let _ = done_tx.send(Event::Answered(i, Answer::failed("", &error)));
                             continue;
@@ -440,43 +361,4 @@ fn batch(ctx: &Ctx, engine: Arc<Engine>, template: Request, path: &Path) -> Resu
         ctx.ui.note(&format!("{count} queries"));
     }
     Ok(Exit::found(any_found))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn read_all(input: &[u8], limit: usize) -> Vec<BatchInput> {
-        // A tiny buffer, so lines cross chunk boundaries.
-        let mut lines = BoundedLines::new(BufReader::with_capacity(3, input), limit);
-        let mut out = Vec::new();
-        while let Some(line) = lines.next_line().unwrap() {
-            out.push(line);
-        }
-        out
-    }
-
-    #[test]
-    fn lines_are_read_up_to_the_limit_and_longer_ones_skipped() {
-        let lines = read_all(b"one\r\n\nsixsix\n12345678901\n\xff\nlast", 6);
-        assert_eq!(
-            lines,
-            vec![
-                BatchInput::Line("one".into()),
-                BatchInput::Line(String::new()),
-                BatchInput::Line("sixsix".into()),
-                BatchInput::TooLong {
-                    bytes: 11,
-                    start: "1234567".into()
-                },
-                BatchInput::NotUtf8,
-                BatchInput::Line("last".into()),
-            ]
-        );
-        assert_eq!(
-            read_all(b"sixsix\r\n", 6),
-            vec![BatchInput::Line("sixsix".into())]
-        );
-        assert!(read_all(b"", 6).is_empty());
-    }
 }
