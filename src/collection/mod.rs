@@ -33,6 +33,11 @@ use crate::paths::{display_path, shown_from_cwd};
 use crate::saved::Saved;
 use crate::search::{Engine, Like, Request, Results, SearchError};
 pub use crate::store::Wait;
+
+/// How long an add or remove from a server (the HTTP API, the MCP server) waits for
+/// another update (a watcher's sync, an `add` in a terminal) before it is refused as busy:
+/// a server must answer, so it cannot wait forever as `--wait` does.
+pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 use crate::store::{self, Payload, Store, UpdateLock};
 
 /// Hears what a collection does while it works: notes and warnings as sentences, the
@@ -67,6 +72,28 @@ pub struct Collection {
     payload: Payload,
     reader: IndexReader,
     engine: Engine,
+    /// The index folder's commit stamp when this collection was opened.
+    stamp: Option<CommitStamp>,
+}
+
+/// What changes in the index folder with every commit: tantivy rewrites `meta.json`. One
+/// `stat` tells a long-running reader (the server, the MCP server) that another commit
+/// was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitStamp {
+    modified: std::time::SystemTime,
+    len: u64,
+}
+
+impl CommitStamp {
+    /// The stamp of the index at `paths` now (`None` when it has no commit to read).
+    pub fn of(paths: &Paths) -> Option<CommitStamp> {
+        let meta = std::fs::metadata(paths.index.join("meta.json")).ok()?;
+        Some(CommitStamp {
+            modified: meta.modified().ok()?,
+            len: meta.len(),
+        })
+    }
 }
 
 impl Collection {
@@ -145,6 +172,9 @@ impl Collection {
     }
 
     fn read(paths: &Paths, mut store: Store) -> Result<Collection> {
+        // Taken before the commit is read: a commit made meanwhile makes it stale, never
+        // the other way round.
+        let stamp = CommitStamp::of(paths);
         let payload = store.payload()?;
         let reader = store.reader()?;
         let engine = Engine::new(reader.clone(), store.fields, &payload);
@@ -154,7 +184,15 @@ impl Collection {
             payload,
             reader,
             engine,
+            stamp,
         })
+    }
+
+    /// Whether there is newer state than this collection reads: the seeds folder changed
+    /// since its sync (what a search checks before answering), or the index got another
+    /// commit (another process's update).
+    pub fn is_behind(&self) -> bool {
+        seeds_changed(&self.payload, &self.paths) || CommitStamp::of(&self.paths) != self.stamp
     }
 
     pub fn paths(&self) -> &Paths {

@@ -532,7 +532,7 @@ async fn add(
         inputs,
         to: to.map(Into::into),
         force: false,
-        wait: Wait::Upto(super::WRITE_WAIT),
+        wait: Wait::Upto(collection::WRITE_WAIT),
     };
     let report = blocking(&shared, move |shared| {
         shared
@@ -572,7 +572,7 @@ async fn remove(
                 collection::remove(
                     shared.paths(),
                     &[doc_id],
-                    Wait::Upto(super::WRITE_WAIT),
+                    Wait::Upto(collection::WRITE_WAIT),
                     shared.reporter(),
                     shared.cancel(),
                 )

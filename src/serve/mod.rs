@@ -15,11 +15,11 @@ pub mod guard;
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 
-use crate::collection::{self, Collection, Freshness, Paths, Reporter, WatchOptions};
+use crate::collection::{self, Collection, CommitStamp, Freshness, Paths, Reporter, WatchOptions};
 use crate::indexer::Report;
 use crate::interrupt::Cancel;
 
@@ -48,9 +48,6 @@ pub struct Listening {
 const WORKERS: usize = 2;
 /// Searches (and other index work) running at once, at most; more wait their turn.
 const BLOCKING_THREADS: usize = 16;
-/// How long an add or remove through the API waits for another update (the watcher's
-/// sync, another seedsearch process) before answering 409 busy.
-pub const WRITE_WAIT: Duration = Duration::from_secs(5);
 /// How often a stop request (Ctrl-C) is looked for.
 const STOP_POLL: Duration = Duration::from_millis(100);
 
@@ -74,21 +71,6 @@ pub struct Shared {
     cancel: Cancel,
 }
 
-/// What changes in the index folder with every commit: tantivy rewrites `meta.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct CommitStamp {
-    modified: SystemTime,
-    len: u64,
-}
-
-fn commit_stamp(paths: &Paths) -> Option<CommitStamp> {
-    let meta = std::fs::metadata(paths.index.join("meta.json")).ok()?;
-    Some(CommitStamp {
-        modified: meta.modified().ok()?,
-        len: meta.len(),
-    })
-}
-
 impl Shared {
     /// Opens the collection at `paths` (building or updating its index first, as a search
     /// would) for serving.
@@ -101,7 +83,7 @@ impl Shared {
         reporter: SharedReporter,
         cancel: &Cancel,
     ) -> Result<Shared> {
-        let stamp = commit_stamp(paths);
+        let stamp = CommitStamp::of(paths);
         let collection = Collection::open(paths, Freshness::Sync, &*reporter, cancel)?;
         Ok(Shared {
             paths: paths.clone(),
@@ -149,7 +131,7 @@ impl Shared {
         let Ok(seen) = self.commit.try_lock().map(|seen| *seen) else {
             return self.current();
         };
-        if commit_stamp(&self.paths) != seen {
+        if CommitStamp::of(&self.paths) != seen {
             if let Err(err) = self.reload() {
                 self.reporter
                     .warn(&format!("{err:#}; answering from the index as it was"));
@@ -177,7 +159,7 @@ impl Shared {
         // One reload at a time: concurrent requests that noticed the same commit wait for
         // the first one and then find the stamp up to date.
         let mut seen = self.commit.lock().unwrap_or_else(PoisonError::into_inner);
-        let stamp = commit_stamp(&self.paths);
+        let stamp = CommitStamp::of(&self.paths);
         if stamp == *seen && stamp.is_some() {
             return Ok(());
         }
