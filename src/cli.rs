@@ -97,6 +97,9 @@ pub enum Command {
     /// Serve a search page and a JSON API on this computer (http://127.0.0.1:7878/).
     #[command(after_help = SERVE_HELP)]
     Serve(ServeArgs),
+    /// Serve the collection to AI agents: a Model Context Protocol server on stdin/stdout.
+    #[command(after_help = MCP_HELP)]
+    Mcp(McpArgs),
     /// Saved searches: name a search, run it, and hear of new matches at every sync.
     #[command(after_help = SAVED_HELP)]
     Saved(SavedArgs),
@@ -164,6 +167,19 @@ Examples:
 
 Only requests addressed to this server (Host) and made from its own page (Origin) are
 answered. Ctrl-C stops it.";
+
+const MCP_HELP: &str = "\
+Examples:
+  seedsearch mcp                               search, show, list, stats, count, similar
+  seedsearch --seeds ~/news mcp --allow-writes also add and remove
+
+Register it with an MCP client as a command on stdio, e.g. in its JSON settings:
+  {\"mcpServers\": {\"news\": {\"command\": \"seedsearch\",
+                               \"args\": [\"--seeds\", \"/home/me/news\", \"mcp\"]}}}
+
+Messages are JSON-RPC, one per line; stdout carries only them, notes go to stderr. The
+index is opened once and kept in step with the folder as a search keeps it. It stops
+when the client closes stdin.";
 
 const SAVED_HELP: &str = "\
 Examples:
@@ -368,6 +384,15 @@ pub struct ServeArgs {
     /// another seedsearch process commits to it).
     #[arg(long)]
     pub no_watch: bool,
+}
+
+/// Arguments of `seedsearch mcp`.
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Offer the `add` and `remove` tools, which change the seeds folder as `add` and
+    /// `remove` do.
+    #[arg(long)]
+    pub allow_writes: bool,
 }
 
 /// Where `serve` listens unless told otherwise.

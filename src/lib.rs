@@ -37,6 +37,7 @@ pub mod indexer;
 pub mod interrupt;
 pub mod lines;
 pub mod manifest;
+pub mod mcp;
 pub mod output;
 pub mod paths;
 pub mod query;
@@ -78,6 +79,7 @@ pub fn run(command: Command, config: &Config, ui: &Ui, cancel: &Cancel) -> Resul
         Command::Similar(args) => commands::similar::run(&ctx, &args),
         Command::Saved(args) => commands::saved::run(&ctx, &args),
         Command::Serve(args) => commands::serve::run(&ctx, &args),
+        Command::Mcp(args) => commands::mcp::run(&ctx, &args),
         Command::Completions(args) => commands::completions::run(&ctx, &args),
         Command::Man => commands::man::run(&ctx),
     };

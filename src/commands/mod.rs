@@ -7,6 +7,7 @@ pub mod count;
 pub mod index;
 pub mod list;
 pub mod man;
+pub mod mcp;
 pub mod remove;
 pub mod saved;
 pub mod search;

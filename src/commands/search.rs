@@ -21,10 +21,10 @@ use super::Ctx;
 use crate::cli::{FacetName, Format, SearchArgs, SearchOptions, SortOrder};
 use crate::collection::{Collection, Freshness};
 use crate::exit::Exit;
+use crate::lines::{BoundedLines, Line};
 use crate::output::json::{FailedJson, ResultsJson};
 use crate::output::Vimgrep;
 use crate::paths::display_path;
-use crate::lines::{BoundedLines, Line};
 use crate::query::{quoted, MAX_BATCH_LINE_BYTES, MAX_QUERY_BYTES};
 use crate::search::{Engine, Facet, Options, Request, SearchError, SortBy};
 

@@ -703,3 +703,90 @@ impl<'a> From<&'a Stats> for StatsJson<'a> {
         }
     }
 }
+
+/// The answer to one query for an AI agent (the MCP server's `search` and `similar`):
+/// each hit as a citation, `cite` being `PATH:LINE` as a search printed it, with the whole
+/// passage and no offsets or duplicates lists.
+///
+/// ```text
+/// {"version": 1, "query": "drone", "total_hits": 12, "offset": 0, "hits": [
+///   {"cite": "seeds/world/drone.md:7", "doc_id": "world/drone", "title": "...",
+///    "section": null, "passage": 2, "lines": [7, 7], "score": 3.9, "text": "...",
+///    "metadata": {"date": "2025-09-10"}}],
+///  "warnings": [], "unmatched": [], "suggestions": [], "hidden_boilerplate": 0}
+/// ```
+///
+/// `metadata` is left out when the article has none, `headline_only` and `boilerplate`
+/// appear only when true.
+#[derive(Serialize)]
+pub struct CitedResultsJson<'a> {
+    pub version: u32,
+    pub query: &'a str,
+    pub total_hits: usize,
+    pub offset: usize,
+    pub hits: Vec<CitedHitJson<'a>>,
+    pub warnings: &'a [String],
+    pub unmatched: &'a [String],
+    pub suggestions: Vec<SuggestionJson<'a>>,
+    pub hidden_boilerplate: usize,
+}
+
+/// One hit as a citation (see [`CitedResultsJson`]).
+#[derive(Serialize)]
+pub struct CitedHitJson<'a> {
+    pub cite: String,
+    pub doc_id: &'a str,
+    pub title: &'a str,
+    pub section: Option<&'a str>,
+    pub passage: u32,
+    pub lines: [u32; 2],
+    /// Rounded to three decimals: an agent compares scores, it does not need float noise.
+    pub score: f64,
+    pub text: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub headline_only: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boilerplate: bool,
+}
+
+impl<'a> CitedResultsJson<'a> {
+    /// The citations of `r`, whose first hit is result `offset + 1`.
+    pub fn new(r: &'a Results, offset: usize) -> Self {
+        CitedResultsJson {
+            version: VERSION,
+            query: &r.query,
+            total_hits: r.total_hits,
+            offset,
+            hits: r
+                .hits
+                .iter()
+                .map(|h| CitedHitJson {
+                    cite: format!("{}:{}", h.path, h.line_start),
+                    doc_id: &h.doc_id,
+                    title: &h.title,
+                    section: h.section.as_deref(),
+                    passage: h.passage,
+                    lines: [h.line_start, h.line_end],
+                    score: (f64::from(h.score) * 1000.0).round() / 1000.0,
+                    text: &h.text,
+                    metadata: &h.metadata,
+                    headline_only: h.headline_only,
+                    boilerplate: h.boilerplate,
+                })
+                .collect(),
+            warnings: &r.warnings,
+            unmatched: &r.unmatched,
+            suggestions: r
+                .suggestions
+                .iter()
+                .map(|s| SuggestionJson {
+                    word: &s.word,
+                    did_you_mean: &s.did_you_mean,
+                })
+                .collect(),
+            hidden_boilerplate: r.hidden_boilerplate,
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod fresh_build;
 mod index_state;
 mod indexing;
 mod managing;
+mod mcp;
 mod output;
 mod power;
 mod reliability;
