@@ -248,6 +248,10 @@ fn search_answers_citations_of_the_cli_hits() {
         args.extend(flags);
         args.extend(["--", query]);
         let want = cli_json(&p, &args);
+        assert_eq!(
+            got.as_object().unwrap().keys().next().map(String::as_str),
+            Some("version")
+        );
         assert_eq!(got["version"], 1);
         assert_eq!(got["query"], query);
         assert_eq!(got["total_hits"], want["total_hits"], "{arguments}");
@@ -264,6 +268,11 @@ fn search_answers_citations_of_the_cli_hits() {
             assert_eq!(hit["lines"], json!([cli["line_start"], cli["line_end"]]));
             let score = hit["score"].as_f64().unwrap();
             assert!((score - cli["score"].as_f64().unwrap()).abs() < 0.001);
+            // The citation comes first, for a reader of the text.
+            assert_eq!(
+                hit.as_object().unwrap().keys().next().map(String::as_str),
+                Some("cite")
+            );
             // Compact: no offsets, snippets or duplicate lists.
             for absent in ["highlights", "snippet", "also_in", "rank"] {
                 assert!(hit.get(absent).is_none(), "{absent} in {hit}");
