@@ -13,7 +13,8 @@
 //! unknown doc_id, a busy index) is a tool result with `isError: true` and the command
 //! line's message, for the agent to read and correct; only what is not a tool call at all
 //! (unparseable JSON, an unknown method or tool) is a JSON-RPC error. Nothing here prints
-//! except the answers on `output`; what happens to the index goes to the [`Reporter`].
+//! except the answers on `output`; what happens to the index goes to the
+//! [`Reporter`](crate::collection::Reporter).
 
 pub mod tools;
 
