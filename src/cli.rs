@@ -171,11 +171,14 @@ answered. Ctrl-C stops it.";
 const MCP_HELP: &str = "\
 Examples:
   seedsearch mcp                               search, show, list, stats, count, similar
-  seedsearch --seeds ~/news mcp --allow-writes also add and remove
+  seedsearch --seeds ~/news --index ~/news/.index mcp --allow-writes
+                                               also add and remove
 
-Register it with an MCP client as a command on stdio, e.g. in its JSON settings:
-  {\"mcpServers\": {\"news\": {\"command\": \"seedsearch\",
-                               \"args\": [\"--seeds\", \"/home/me/news\", \"mcp\"]}}}
+Register it with an MCP client as a command on stdio, e.g. in its JSON settings. Give
+both folders as absolute paths: a client starts the server in a folder of its choosing,
+where a relative `index` would be made.
+  {\"mcpServers\": {\"news\": {\"command\": \"seedsearch\", \"args\":
+    [\"--seeds\", \"/home/me/news\", \"--index\", \"/home/me/news/.index\", \"mcp\"]}}}
 
 Messages are JSON-RPC, one per line; stdout carries only them, notes go to stderr. The
 index is opened once and kept in step with the folder as a search keeps it. It stops
