@@ -372,7 +372,7 @@ impl Store {
             created_by: concat!("seedsearch ", env!("CARGO_PKG_VERSION")).into(),
         };
         let json = serde_json::to_vec_pretty(&marker)?;
-        write_atomically(&dir.join(MARKER), &json)
+        write_under_lock(&dir.join(MARKER), &json)
             .with_context(|| format!("cannot write to the index folder {shown}"))?;
         let (schema, fields) = schema::build();
         let directory = MmapDirectory::open(dir)
@@ -511,12 +511,13 @@ impl Store {
     pub fn write_manifest(&self, generation: u64, manifest: &Manifest) -> Result<()> {
         let path = self.dir.join(manifest_name(generation));
         let bytes = manifest.to_bytes()?;
-        write_atomically(&path, &bytes)
+        write_under_lock(&path, &bytes)
             .with_context(|| format!("cannot write {}", crate::paths::display_path(&path)))
     }
 
     /// Deletes manifest files other than the one of `generation` (left by earlier commits
-    /// or by runs that were interrupted before committing).
+    /// or by runs that were interrupted before committing), and temporary files of
+    /// [`write_under_lock`] that killed runs left. Called under the update lock.
     pub fn remove_stale_manifests(&self, generation: u64) {
         let keep = manifest_name(generation);
         let Ok(entries) = fs::read_dir(&self.dir) else {
@@ -525,7 +526,7 @@ impl Store {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let stale_manifest = is_manifest_name(&name) && name != keep;
-            if stale_manifest || is_manifest_temp(&name) {
+            if stale_manifest || is_manifest_temp(&name) || is_locked_temp(&name) {
                 let _ = fs::remove_file(entry.path());
             }
         }
@@ -863,13 +864,43 @@ fn remove_index_files(dir: &Path) -> Result<()> {
 /// # Errors
 /// On any I/O error; the temporary file is removed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_as(path, bytes, TEMP_PREFIX)
+}
+
+/// Prefix of the temporary files of [`write_atomically`].
+const TEMP_PREFIX: &str = ".seedsearch-";
+/// Prefix of the temporary files of [`write_under_lock`]: only a process holding the
+/// update lock makes them, so one found by a process holding it was left by a killed run.
+const LOCKED_TEMP_PREFIX: &str = ".seedsearch-u-";
+
+/// [`write_atomically`] for a file of the index folder written only under the update lock
+/// (the marker, a manifest, the journal). Its temporary file, if a kill leaves it, is
+/// removed by the next commit ([`Store::remove_stale_manifests`]).
+///
+/// # Errors
+/// As [`write_atomically`].
+pub fn write_under_lock(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_as(path, bytes, LOCKED_TEMP_PREFIX)
+}
+
+/// Whether `name` is a temporary file [`write_under_lock`] made (`.seedsearch-u-` and
+/// tempfile's six random letters and digits, then `.tmp`).
+fn is_locked_temp(name: &str) -> bool {
+    name.strip_prefix(LOCKED_TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+        .is_some_and(|random| {
+            random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+fn write_atomically_as(path: &Path, bytes: &[u8], prefix: &str) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
     let mut file = tempfile::Builder::new()
-        .prefix(".seedsearch-")
+        .prefix(prefix)
         .suffix(".tmp")
         // Subject to the umask, as a file made by `File::create` is.
         .permissions(fs::Permissions::from_mode(0o666))
@@ -1086,6 +1117,30 @@ mod tests {
     }
 
     #[test]
+    fn a_commit_removes_the_temporary_files_killed_updates_left_and_no_others() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open_or_create(tmp.path(), false).unwrap();
+        // A manifest write killed before its rename; a saved-searches write (not under the
+        // lock) in flight in another process; a file of the user's.
+        fs::write(
+            tmp.path().join(".seedsearch-u-202GkR.tmp"),
+            "half a manifest",
+        )
+        .unwrap();
+        fs::write(tmp.path().join(".seedsearch-a1B2c3.tmp"), "in flight").unwrap();
+        commit(&store, 1);
+        assert!(!tmp.path().join(".seedsearch-u-202GkR.tmp").exists());
+        assert!(tmp.path().join(".seedsearch-a1B2c3.tmp").exists());
+        // The writes under the lock use the name the clean-up knows.
+        let names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert_eq!(names, [".seedsearch-a1B2c3.tmp"]);
+    }
+
+    #[test]
     fn a_reader_whose_manifest_a_newer_commit_deleted_reads_the_newer_one() {
         let tmp = tempfile::tempdir().unwrap();
         let writer = Store::open_or_create(tmp.path(), false).unwrap();
@@ -1118,6 +1173,16 @@ mod tests {
         assert!(is_manifest_temp(".manifest-00000003.bin.4242.tmp"));
         assert!(!is_manifest_temp(".manifest-notes.4242.tmp"));
         assert!(!is_manifest_temp(".manifest-00000003.bin.tmp"));
+        assert!(is_locked_temp(".seedsearch-u-202GkR.tmp"));
+        for name in [
+            ".seedsearch-202GkR.tmp",
+            ".seedsearch-u-202GkR.tmp.bak",
+            ".seedsearch-u-.tmp",
+            ".seedsearch-u-202GkRx.tmp",
+            "seedsearch-u-202GkR.tmp",
+        ] {
+            assert!(!is_locked_temp(name), "{name}");
+        }
         assert!(is_segment_file("75d5942c4b0644dda3b0838771f6cc2b.term"));
         assert!(is_segment_file("75d5942c4b0644dda3b0838771f6cc2b.12.del"));
         assert!(!is_segment_file("75d5942c4b0644dda3b0838771f6cc2b.txt"));

@@ -79,7 +79,7 @@ impl Journal {
     pub fn write(&self, index: &Path, _lock: &UpdateLock) -> Result<()> {
         let path = index.join(store::JOURNAL);
         let json = serde_json::to_vec_pretty(self)?;
-        store::write_atomically(&path, &json)
+        store::write_under_lock(&path, &json)
             .with_context(|| format!("cannot write {}", display_path(&path)))
     }
 
