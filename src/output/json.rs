@@ -53,7 +53,7 @@ use crate::catalog::{ArticleView, Entry, FileRef, PassageView, Stats};
 use crate::collection::{AddReport, Added, AlreadyThere, RemoveReport, Removed};
 use crate::corpus::Problem;
 use crate::indexer::Report;
-use crate::search::{ArticleHit, Explanation, Facets, Hit, Results, Source};
+use crate::search::{ArticleHit, Explanation, Facets, Hit, Results, Source, Suggestion};
 use crate::store::Soundness;
 
 /// The version of the JSON schema every document carries.
@@ -103,14 +103,7 @@ impl<'a> From<&'a Results> for ResultsJson<'a> {
             facets: r.facets.as_ref().map(facets_json),
             warnings: &r.warnings,
             unmatched: &r.unmatched,
-            suggestions: r
-                .suggestions
-                .iter()
-                .map(|s| SuggestionJson {
-                    word: &s.word,
-                    did_you_mean: &s.did_you_mean,
-                })
-                .collect(),
+            suggestions: suggestions_json(&r.suggestions),
             hidden_boilerplate: r.hidden_boilerplate,
         }
     }
@@ -230,6 +223,16 @@ impl<'a> From<&'a Explanation> for ExplanationJson<'a> {
 pub struct SuggestionJson<'a> {
     pub word: &'a str,
     pub did_you_mean: &'a [String],
+}
+
+fn suggestions_json(suggestions: &[Suggestion]) -> Vec<SuggestionJson<'_>> {
+    suggestions
+        .iter()
+        .map(|s| SuggestionJson {
+            word: &s.word,
+            did_you_mean: &s.did_you_mean,
+        })
+        .collect()
 }
 
 /// One matching passage (with `version` when it is a document of its own, in JSON Lines).
@@ -778,14 +781,7 @@ impl<'a> CitedResultsJson<'a> {
                 .collect(),
             warnings: &r.warnings,
             unmatched: &r.unmatched,
-            suggestions: r
-                .suggestions
-                .iter()
-                .map(|s| SuggestionJson {
-                    word: &s.word,
-                    did_you_mean: &s.did_you_mean,
-                })
-                .collect(),
+            suggestions: suggestions_json(&r.suggestions),
             hidden_boilerplate: r.hidden_boilerplate,
         }
     }

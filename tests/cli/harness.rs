@@ -139,6 +139,19 @@ impl Project {
         self
     }
 
+    /// Holds seedsearch's update lock the way another seedsearch process (an `add`, a
+    /// sync) would, until the file is dropped.
+    pub fn hold_update_lock(&self) -> std::fs::File {
+        let lock = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.root().join("index/seedsearch.lock"))
+            .expect("the lock file");
+        lock.try_lock().expect("lock the index");
+        lock
+    }
+
     pub fn remove(&self, rel: &str) {
         std::fs::remove_file(self.seeds().join(rel)).expect("remove article");
     }
@@ -217,4 +230,30 @@ impl Project {
             .map(|h| h.doc_id)
             .collect()
     }
+}
+
+/// Three articles in two collections, two with front matter (author, date) and one with a
+/// boilerplate line, indexed: the fixture of the server tests.
+pub fn desk() -> Project {
+    let p = Project::new();
+    p.write(
+        "world/drone.md",
+        "---\ntitle: Drones over Poland\nauthor: Ann Lee\ndate: 2025-09-10\n---\n\n\
+         Drones crossed into Polish airspace overnight.\n\n\
+         NATO allies met to discuss the drone incursion.\n\n\
+         Sign up for our newsletter\n",
+    )
+    .write(
+        "world/ceasefire.md",
+        "---\ntitle: Ceasefire talks\nauthor: Bo Chan\ndate: 2025-09-12\n---\n\n\
+         Ceasefire talks resumed after the drone strikes.\n\n\
+         Diplomats met in Geneva.\n",
+    )
+    .write(
+        "sport/flood.txt",
+        "Flood stops play\n\nThe flood reached the ground before noon.\n\n\
+         Play was stopped as drones filmed the pitch.\n",
+    );
+    p.index(&[]);
+    p
 }

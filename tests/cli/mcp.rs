@@ -8,7 +8,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 
 use serde_json::{json, Value};
 
-use crate::harness::Project;
+use crate::harness::{desk, Project};
 
 /// A running `seedsearch mcp` and the client's ends of its pipes.
 struct Mcp {
@@ -122,30 +122,6 @@ impl Drop for Mcp {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn desk() -> Project {
-    let p = Project::new();
-    p.write(
-        "world/drone.md",
-        "---\ntitle: Drones over Poland\nauthor: Ann Lee\ndate: 2025-09-10\n---\n\n\
-         Drones crossed into Polish airspace overnight.\n\n\
-         NATO allies met to discuss the drone incursion.\n\n\
-         Sign up for our newsletter\n",
-    )
-    .write(
-        "world/ceasefire.md",
-        "---\ntitle: Ceasefire talks\nauthor: Bo Chan\ndate: 2025-09-12\n---\n\n\
-         Ceasefire talks resumed after the drone strikes.\n\n\
-         Diplomats met in Geneva.\n",
-    )
-    .write(
-        "sport/flood.txt",
-        "Flood stops play\n\nThe flood reached the ground before noon.\n\n\
-         Play was stopped as drones filmed the pitch.\n",
-    );
-    p.index(&[]);
-    p
 }
 
 /// What the command line prints on stdout for `args`, as JSON.

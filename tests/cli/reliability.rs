@@ -209,18 +209,6 @@ fn wait_waits_for_the_other_writer() {
     assert_eq!(p.doc_ids("seal"), ["b"]);
 }
 
-/// Holds seedsearch's own update lock, as another `add`, `remove` or sync would.
-fn hold_update_lock(p: &Project) -> File {
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(p.root().join("index/seedsearch.lock"))
-        .unwrap();
-    lock.try_lock().expect("lock the index");
-    lock
-}
-
 #[test]
 fn add_and_remove_wait_for_the_other_writer_when_told_to() {
     // The busy message says "or pass --wait": every updating command takes it.
@@ -237,7 +225,7 @@ fn add_and_remove_wait_for_the_other_writer_when_told_to() {
         ],
         vec!["remove".into(), "--wait".into(), "a".into()],
     ] {
-        let lock = hold_update_lock(&p);
+        let lock = p.hold_update_lock();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let mut child = p
             .command(&args)

@@ -484,25 +484,13 @@ fn a_name_with_a_control_character_is_refused() {
     }
 }
 
-/// Holds seedsearch's update lock the way another seedsearch process would.
-fn hold_update_lock(p: &Project) -> File {
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(p.root().join("index/seedsearch.lock"))
-        .unwrap();
-    lock.try_lock().expect("lock the index");
-    lock
-}
-
 #[test]
 fn every_update_waits_for_the_update_lock_and_searches_do_not() {
     let p = Project::new();
     p.write("a.txt", "A\n\nThe walrus swam.\n");
     p.index(&[]);
     let src = outside(&p, "c.txt", "C\n\nThe otter ate.\n");
-    let lock = hold_update_lock(&p);
+    let lock = p.hold_update_lock();
     for args in [vec!["index"], vec!["add", &src], vec!["remove", "a"]] {
         let run = run_bounded(&p, &args);
         assert_eq!(run.code, 2, "{args:?}: {run:?}");

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::harness::Project;
+use crate::harness::{desk, Project};
 
 /// A running `seedsearch serve`, killed when dropped.
 struct Server {
@@ -250,29 +250,6 @@ fn encode(value: &str) -> String {
 }
 
 /// A small desk of articles in two collections, with dates and a shared paragraph.
-fn desk() -> Project {
-    let p = Project::new();
-    p.write(
-        "world/drone.md",
-        "---\ntitle: Drones over Poland\nauthor: Ann Lee\ndate: 2025-09-10\n---\n\n\
-         Drones crossed into Polish airspace overnight.\n\n\
-         NATO allies met to discuss the drone incursion.\n\n\
-         Sign up for our newsletter\n",
-    )
-    .write(
-        "world/ceasefire.md",
-        "---\ntitle: Ceasefire talks\nauthor: Bo Chan\ndate: 2025-09-12\n---\n\n\
-         Ceasefire talks resumed after the drone strikes.\n\n\
-         Diplomats met in Geneva.\n",
-    )
-    .write(
-        "sport/flood.txt",
-        "Flood stops play\n\nThe flood reached the ground before noon.\n\n\
-         Play was stopped as drones filmed the pitch.\n",
-    );
-    p.index(&[]);
-    p
-}
 
 /// What the command line prints on stdout for `args` (which must succeed or find nothing).
 fn cli(p: &Project, args: &[&str]) -> String {
@@ -820,11 +797,7 @@ fn a_commit_by_another_process_is_served_at_once_and_writes_wait_for_a_busy_inde
     assert_eq!(hits["hits"][0]["doc_id"], "science/glacier");
     assert_eq!(server.ok("/api/status").json()["generation"], 2);
 
-    let lock = std::fs::OpenOptions::new()
-        .write(true)
-        .open(p.root().join("index/seedsearch.lock"))
-        .expect("the lock file");
-    lock.try_lock().expect("lock the index");
+    let lock = p.hold_update_lock();
     // A write waits a few seconds for another update (the watcher's sync, an `add` in a
     // terminal), then is refused as busy.
     server
