@@ -249,8 +249,6 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-/// A small desk of articles in two collections, with dates and a shared paragraph.
-
 /// What the command line prints on stdout for `args` (which must succeed or find nothing).
 fn cli(p: &Project, args: &[&str]) -> String {
     let run = p.run(args);
